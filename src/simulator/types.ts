@@ -1,0 +1,193 @@
+import { z } from 'zod';
+
+export interface SimulatorAccount {
+  clientId: string;
+  clientSecret: string;
+  contractId: string;
+}
+
+export interface SimulatorOptions {
+  /** 0 / undefined = a random free port. The simulator always binds 127.0.0.1. */
+  port?: number;
+  /** Default `[DEMO_ACCOUNT]`. */
+  accounts?: SimulatorAccount[];
+  /** `expires_in` of issued tokens; default 1200 like the real API (API-NOTES §2). */
+  tokenLifetimeSeconds?: number;
+  /**
+   * What a missing/unknown/expired bearer token gets. The docs show 403 ProductNotAllowedException
+   * code 2003 (H, DOC:Error_Handling); the official SDKs re-authenticate on 401 (M), so 401 can be
+   * selected to exercise that path. API-NOTES §11 q3 leaves open which one production sends.
+   */
+  invalidTokenStatus?: 401 | 403;
+  /** Transactions persist here (temp file + rename) and are loaded on start. */
+  dataFile?: string;
+  /** `payment_links` keys offered besides `general`; the real set depends on the merchant's contract. */
+  paymentMethods?: string[];
+  /** Value of the `server=` query in payment links; default `testing`. */
+  serverName?: string;
+}
+
+const LooseRecordSchema = z.record(z.string(), z.unknown());
+
+export const TransactionLinkSchema = z.object({
+  object: z.literal('payment.transactions'),
+  id: z.string(),
+  trans_id: z.number().int(),
+  transaction_hash: z.string(),
+});
+
+export const PaymentInstructionsSchema = z.object({
+  owner: z.string(),
+  iban: z.string(),
+  bic: z.string(),
+  bankname: z.string(),
+  purpose: z.string(),
+  girocode_url: z.string(),
+});
+
+/** The Smart Transaction as the simulator answers it (API-NOTES §4.2, the fields a Payment Link uses). */
+export const SmartTransactionSchema = z.object({
+  object: z.literal('smart.transactions'),
+  id: z.string().regex(/^STX_[0-9A-Z]{30}$/),
+  merchant: z.object({ object: z.literal('general.merchants'), id: z.string(), companyname: z.string() }),
+  contract: z.object({ object: z.literal('general.contracts'), id: z.string() }),
+  customer: z
+    .object({ object: z.literal('payment.customers'), id: z.string(), contact: LooseRecordSchema.optional() })
+    .nullable(),
+  shipping_address: LooseRecordSchema.nullable(),
+  created: z.string(),
+  updated: z.string(),
+  status: z.string(),
+  transactionRef: z.string().nullable(),
+  merchantRef: z.string().nullable(),
+  basket_info: z.object({ sum: z.number().int(), currency: z.string() }).catchall(z.unknown()),
+  basket: LooseRecordSchema.optional(),
+  is_demo: z.boolean(),
+  intent: z.string(),
+  trans_id: z.number().int().optional(),
+  payment_method: z.string().optional(),
+  transactions: z.array(TransactionLinkSchema),
+  delivery_options: LooseRecordSchema.optional(),
+  application_context: LooseRecordSchema,
+  payment_context: LooseRecordSchema,
+  payment_instructions: PaymentInstructionsSchema.optional(),
+  checkout_links: z.null(),
+  payment_links: z.record(z.string(), z.string()),
+});
+export type SmartTransaction = z.infer<typeof SmartTransactionSchema>;
+/** What the control API hands back: the Smart Transaction exactly as the API would show it. */
+export type SmartTransactionLike = SmartTransaction;
+
+export const RelatedTransactionSchema = z.object({
+  object: z.literal('payment.transactions'),
+  id: z.string(),
+  trans_id: z.number().int(),
+  ref_type_id: z.number().int(),
+  ref_type_raw: z.string(),
+  hierarchy: z.enum(['child', 'parent']),
+});
+
+/** Payment Transaction (API-NOTES §4.4). `amount` is negative for refunds. */
+export const PaymentTransactionSchema = z.object({
+  object: z.literal('payment.transactions'),
+  id: z.string().regex(/^PCI_[0-9A-Z]{30}$/),
+  trans_id: z.number().int(),
+  transaction_hash: z.string(),
+  product: z.string(),
+  product_raw: z.string(),
+  amount: z.number().int(),
+  currency: z.string(),
+  created: z.string(),
+  updated: z.string(),
+  completion_date: z.string().nullable(),
+  status: z.number().int(),
+  status_text: z.string(),
+  details: z.object({
+    cleared: z.string(),
+    status: z.number().int(),
+    status_text: z.string(),
+    status_simple: z.number().int(),
+    status_simple_text: z.string(),
+    amount: z.number().int(),
+    description: z.string(),
+    description_raw: z.string(),
+  }),
+  related_transactions: z.array(RelatedTransactionSchema),
+  customer: z
+    .object({
+      companyname: z.string().nullable(),
+      salutation: z.string().nullable(),
+      title: z.string().nullable(),
+      forename: z.string().nullable(),
+      surname: z.string().nullable(),
+    })
+    .nullable(),
+  order_id: z.string().nullable(),
+  invoice_number: z.string().nullable(),
+  shipping_information: LooseRecordSchema.optional(),
+});
+export type PaymentTransaction = z.infer<typeof PaymentTransactionSchema>;
+
+const FaultTimesSchema = z.union([z.number().int().positive(), z.literal(Infinity), z.literal('Infinity')]).optional();
+const FaultRouteSchema = z.string().min(1);
+
+/** A fault as the HTTP control API accepts it (`times` may be the string "Infinity", JSON has no ∞). */
+export const FaultSchema = z.discriminatedUnion('kind', [
+  z.object({ route: FaultRouteSchema, kind: z.literal('latency'), ms: z.number().int().min(0).max(120_000), times: FaultTimesSchema }),
+  z.object({ route: FaultRouteSchema, kind: z.literal('status'), status: z.number().int().min(400).max(599), times: FaultTimesSchema }),
+  z.object({ route: FaultRouteSchema, kind: z.literal('retry-after'), seconds: z.number().int().min(0).max(86_400), times: FaultTimesSchema }),
+  z.object({ route: FaultRouteSchema, kind: z.literal('drop'), times: FaultTimesSchema }),
+  z.object({ route: FaultRouteSchema, kind: z.literal('drop-after-processing'), times: FaultTimesSchema }),
+  z.object({ route: FaultRouteSchema, kind: z.literal('malformed'), times: FaultTimesSchema }),
+]);
+
+/**
+ * `route`: `'POST /api/v2/Smart/Transactions'`, `'GET /api/v2/Smart/Transactions/*'` or
+ * `'/oauth/token'`; `*` matches one path segment, a route without a method matches any method.
+ * `times` defaults to 1; `Infinity` keeps the fault until `faults.clear()`.
+ */
+export type Fault = { route: string } & (
+  | { kind: 'latency'; ms: number; times?: number }
+  | { kind: 'status'; status: number; times?: number }
+  | { kind: 'retry-after'; seconds: number; times?: number }
+  | { kind: 'drop'; times?: number }
+  | { kind: 'drop-after-processing'; times?: number }
+  | { kind: 'malformed'; times?: number }
+);
+
+export interface RequestRecord {
+  method: string;
+  path: string;
+  /** 0 when the simulator dropped the connection without answering. */
+  status: number;
+}
+
+/** Every request the simulator received (token, API, payment page), except `/__control/` ones. */
+export interface SimulatorStats {
+  tokenRequests: number;
+  requests: RequestRecord[];
+  reset(): void;
+}
+
+export interface SimulatorControl {
+  /** The payer pays: `ok` with a `PCI_` payment; prepayment (`prepaid`) goes to `pending` instead. */
+  pay(stxId: string, method?: string): Promise<SmartTransactionLike>;
+  /** The payment is declined: `failed`, with a denied `PCI_` payment. */
+  fail(stxId: string): Promise<SmartTransactionLike>;
+  /** The payer leaves the page: the transaction stays `created`. */
+  abort(stxId: string): Promise<SmartTransactionLike>;
+  /** The prepayment's money arrives: `pending` → `ok`. */
+  settlePrepayment(stxId: string): Promise<SmartTransactionLike>;
+  get(stxId: string): SmartTransactionLike | undefined;
+  /** Every issued token becomes invalid, as after its lifetime. */
+  expireAllTokens(): void;
+}
+
+export interface RunningSimulator {
+  /** e.g. `http://127.0.0.1:41234`; the API lives under `/api/v2`, the token endpoint at `/oauth/token`. */
+  baseUrl: string;
+  stats: SimulatorStats;
+  control: SimulatorControl;
+  faults: { add(fault: Fault): void; clear(): void };
+  stop(): Promise<void>;
+}

@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import { AppErrorSchema } from '../errors';
+import { EnvironmentSchema, SettingsSchema, SettingsViewSchema } from '../settings';
+import { LinkRecordSchema } from '../link';
+import type { ChannelName } from './channel-names';
+
+/**
+ * The IPC contract: for every channel its input and output schema. Main parses inputs with
+ * these (payloads arrive as `unknown`), re-parses outputs (so nothing outside the schema, such as
+ * a stray secret, can leave main), the preload exposes one function per channel, and the
+ * renderer gets its types from here.
+ */
+const NoInput = z.object({}).strict();
+
+export const AppInfoSchema = z.object({
+  version: z.string(),
+  environment: EnvironmentSchema,
+  isDemo: z.boolean(),
+  /** Where the app runs: the real Electron shell or the web bridge used for tests and UI work. */
+  shell: z.enum(['electron', 'web-bridge']),
+  platform: z.string(),
+  /** The OS language, for `uiLanguage: 'system'`. */
+  systemLanguage: z.enum(['de', 'en']),
+});
+export type AppInfo = z.infer<typeof AppInfoSchema>;
+
+export const ConnectionTestResultSchema = z.object({
+  environment: EnvironmentSchema,
+  baseUrl: z.string(),
+  tokenExpiresInSeconds: z.number(),
+});
+
+export const CONTRACT = {
+  'app.info': { input: NoInput, output: AppInfoSchema },
+  'settings.get': { input: NoInput, output: SettingsViewSchema },
+  'settings.save': { input: z.object({ settings: SettingsSchema }).strict(), output: SettingsViewSchema },
+  'secret.set': {
+    input: z.object({ secret: z.string().trim().min(1, { message: 'validation.required' }).max(500, { message: 'validation.too_long' }) }).strict(),
+    output: SettingsViewSchema,
+  },
+  'secret.remove': { input: NoInput, output: SettingsViewSchema },
+} as const satisfies Record<ChannelName, { input: z.ZodType; output: z.ZodType }>;
+
+// Compile-time check that CHANNEL_NAMES and CONTRACT list the same channels.
+type ContractKeys = keyof typeof CONTRACT;
+const _namesMatch: [ContractKeys] extends [ChannelName] ? ([ChannelName] extends [ContractKeys] ? true : never) : never = true;
+void _namesMatch;
+
+export type Contract = typeof CONTRACT;
+export type ChannelInput<C extends ChannelName> = z.input<Contract[C]['input']>;
+export type ParsedChannelInput<C extends ChannelName> = z.output<Contract[C]['input']>;
+export type ChannelOutput<C extends ChannelName> = z.output<Contract[C]['output']>;
+
+export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: z.infer<typeof AppErrorSchema> };
+
+export const IpcResultSchema = z.union([
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: AppErrorSchema }),
+]);
+
+/** Events main pushes to the renderer (status changes, settings saved elsewhere, menu commands). */
+export const AppEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('link.updated'), record: LinkRecordSchema }),
+  z.object({ type: z.literal('settings.changed'), view: SettingsViewSchema }),
+  z.object({ type: z.literal('navigate'), to: z.enum(['new', 'history', 'settings']), merchantRef: z.string().optional() }),
+]);
+export type AppEvent = z.infer<typeof AppEventSchema>;
+
+/** What `window.linkDesk` offers the renderer: one function per channel plus an event subscription. */
+export type LinkDeskApi = {
+  [C in ChannelName]: (input: ChannelInput<C>) => Promise<IpcResult<ChannelOutput<C>>>;
+} & {
+  subscribe(listener: (event: AppEvent) => void): () => void;
+};
+

@@ -1,0 +1,2 @@
+export * from './channel-names';
+export * from './contract';

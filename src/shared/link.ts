@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { CURRENCIES, MAX_AMOUNT_CENTS } from './money';
+import { EnvironmentSchema, LanguageSchema, ReturnUrlSchema } from './settings';
+
+/** Methods a link can be restricted to (API-NOTES §4.1 `payment_context.payment_methods`). */
+export const PAYMENT_METHODS = ['creditcard', 'debit', 'invoice', 'paypal', 'prepaid', 'sofort'] as const;
+export const PaymentMethodSchema = z.enum(PAYMENT_METHODS);
+export type PaymentMethod = z.infer<typeof PaymentMethodSchema>;
+export const PaymentMethodChoiceSchema = z.union([z.literal('any'), PaymentMethodSchema]);
+export type PaymentMethodChoice = z.infer<typeof PaymentMethodChoiceSchema>;
+
+/** Optional text; an empty string means "not given" (the form sends what the fields hold). */
+const optionalText = (max: number) => z.string().trim().max(max, { message: 'validation.too_long' }).optional();
+
+function isPastIsoDate(value: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const date = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value) && date.getTime() < Date.now() && date.getUTCFullYear() >= 1900;
+}
+
+/** ISO 3166-1 alpha-2, upper case (API-NOTES §8). The renderer offers a picker; this guards the wire. */
+export const CountryCodeSchema = z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, { message: 'validation.country' });
+
+/** Field limits follow pretix's truncation lengths (API-NOTES §8, confidence L) where known. */
+export const CustomerSchema = z.object({
+  salutation: optionalText(10),
+  companyname: optionalText(50),
+  forename: optionalText(50),
+  surname: optionalText(50),
+  email: z.string().trim().max(254, { message: 'validation.too_long' }).optional()
+    .refine((v) => v === undefined || v === '' || z.email().safeParse(v).success, { message: 'validation.email' }),
+  phone: optionalText(30).refine((v) => !v || /^[+0-9 ()/-]{3,30}$/.test(v), { message: 'validation.phone' }),
+  mobile: optionalText(30).refine((v) => !v || /^[+0-9 ()/-]{3,30}$/.test(v), { message: 'validation.phone' }),
+  dob: z.string().trim().optional().refine((v) => !v || isPastIsoDate(v), { message: 'validation.dob' }),
+  address: z.object({
+    street: optionalText(50),
+    street_number: optionalText(10),
+    additional_address_data: optionalText(50),
+    postal_code: optionalText(10),
+    city: optionalText(50),
+    country: z.union([z.literal(''), CountryCodeSchema]).optional(),
+  }).optional(),
+});
+export type Customer = z.infer<typeof CustomerSchema>;
+export type CustomerInput = z.input<typeof CustomerSchema>;
+
+export const ReturnUrlsSchema = z.object({ success: ReturnUrlSchema, error: ReturnUrlSchema, abort: ReturnUrlSchema });
+
+/** What the "New payment link" form sends to main. Amount is already in cents. */
+export const CreateLinkInputSchema = z.object({
+  amountCents: z.number({ message: 'amount.invalid' }).int({ message: 'amount.too_many_decimals' })
+    .positive({ message: 'amount.not_positive' }).max(MAX_AMOUNT_CENTS, { message: 'amount.too_large' }),
+  currency: z.enum(CURRENCIES),
+  reference: z.string().trim().max(140, { message: 'validation.too_long' })
+    .refine((v) => !/[\u0000-\u001f]/.test(v), { message: 'validation.reference' }),
+  language: LanguageSchema,
+  paymentMethod: PaymentMethodChoiceSchema,
+  customer: CustomerSchema.optional(),
+  returnUrls: ReturnUrlsSchema,
+});
+export type CreateLinkInput = z.infer<typeof CreateLinkInputSchema>;
+export type CreateLinkFormInput = z.input<typeof CreateLinkInputSchema>;
+
+/**
+ * One payment link as this desk remembers it (the history's record). Written *before* the
+ * create request is sent (`state: 'creating'`, keyed by its unique merchantRef) so that a
+ * lost answer or a crash can be reconciled later instead of creating the link twice.
+ */
+export const LinkRecordSchema = z.object({
+  merchantRef: z.string().min(1),
+  state: z.enum(['creating', 'created', 'create_failed']),
+  /** Smart Transaction id (`STX_…`), once the API has answered. */
+  id: z.string().nullable(),
+  environment: EnvironmentSchema,
+  /** Which account the link belongs to (base URL + client id): the watcher polls per account. */
+  accountKey: z.string(),
+  isDemo: z.boolean(),
+  status: z.string().nullable(),
+  amountCents: z.number().int(),
+  currency: z.string(),
+  reference: z.string(),
+  language: LanguageSchema,
+  paymentMethod: PaymentMethodChoiceSchema,
+  customer: CustomerSchema.optional(),
+  returnUrls: ReturnUrlsSchema.optional(),
+  /** The link the QR encodes (`payment_links.general`, or the chosen method's link). */
+  paymentUrl: z.string().nullable(),
+  paymentLinks: z.record(z.string(), z.string()),
+  /** `PCI_…` of the payment, once one exists. */
+  transactionId: z.string().nullable(),
+  /** The method the payer used, e.g. `creditcard`. */
+  paidWith: z.string().nullable(),
+  refundedCents: z.number().int().min(0),
+  shipped: z.object({ at: z.string(), carrier: z.string().optional(), trackingId: z.string().optional(), invoiceNumber: z.string().optional() }).nullable(),
+  paymentInstructions: z.record(z.string(), z.unknown()).nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  lastCheckedAt: z.string().nullable(),
+  /** Why creating failed, for `create_failed` records. */
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+});
+export type LinkRecord = z.infer<typeof LinkRecordSchema>;

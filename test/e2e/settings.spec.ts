@@ -1,0 +1,101 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { test, expect } from './fixtures';
+import { createKeytarSecretStore } from '../../src/main/secret-store';
+import { startBridgeApp } from '../../src/web-bridge/bridge-app';
+
+const CONTRACT = 'GCR_2H69XY35227V2VKP9WRA3SJ0W95RP0';
+
+test('first start is Demo, clearly marked', async ({ page }) => {
+  await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible();
+  await expect(page.getByTestId('demo-banner')).toContainText('Demo mode');
+  await expect(page.getByTestId('environment-badge')).toHaveText(/demo/i);
+  await expect(page.getByRole('radio', { name: /Demo/ })).toBeChecked();
+});
+
+test('invalid settings are refused next to their fields and nothing is saved', async ({ page, bridge }) => {
+  await page.getByRole('radio', { name: /Testing/ }).check();
+  await page.getByLabel('Contract ID').fill('12345');
+  await page.getByLabel('After successful payment').fill('http://shop.example/thanks');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByText('A contract ID looks like GCR_')).toBeVisible();
+  await expect(page.getByText('Enter a full address starting with https://')).toBeVisible();
+  await expect(page.getByTestId('settings-feedback')).toContainText('not saved');
+  const stored = await bridge.core.dispatch('settings.get', { url: bridge.url, isTopFrame: true }, {});
+  expect(stored).toMatchObject({ ok: true, value: { settings: { environment: 'demo', contractId: '' } } });
+});
+
+test('settings are saved and survive a reload; the secret goes to the keychain only', async ({ page, bridge, keychainService }) => {
+  await page.getByRole('radio', { name: /Testing/ }).check();
+  await page.getByLabel('Client ID').fill('merchant-client-7');
+  await page.getByLabel('Contract ID').fill(CONTRACT.toLowerCase());
+  await page.getByLabel('Business name').fill('Fahrradwerkstatt Kühn');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByTestId('settings-feedback')).toHaveText('Settings saved.');
+  await expect(page.getByTestId('environment-badge')).toHaveText(/testing/i);
+  await expect(page.getByTestId('demo-banner')).toHaveCount(0);
+
+  const secret = 'e2e-S3cret-' + Date.now();
+  await page.getByLabel('Client secret').fill(secret);
+  await page.getByRole('button', { name: 'Store in keychain' }).click();
+  await expect(page.getByTestId('secret-feedback')).toHaveText('Client secret stored in the keychain.');
+  await expect(page.getByTestId('secret-status')).toContainText('Stored in the keychain');
+  await expect(page.getByLabel('Client secret')).toHaveValue('');
+
+  const keychain = createKeytarSecretStore({ service: keychainService });
+  expect(await keychain.get('testing')).toBe(secret);
+  for (const file of await readdir(bridge.dataDir, { recursive: true })) {
+    const content = await readFile(join(bridge.dataDir, file)).catch(() => Buffer.alloc(0));
+    expect(content.toString('utf8')).not.toContain(secret);
+  }
+  expect(await page.content()).not.toContain(secret);
+
+  await page.reload();
+  await expect(page.getByLabel('Client ID')).toHaveValue('merchant-client-7');
+  await expect(page.getByLabel('Contract ID')).toHaveValue(CONTRACT);
+  await expect(page.getByTestId('secret-status')).toContainText('Stored in the keychain');
+
+  await page.getByRole('button', { name: 'Remove' }).click();
+  await expect(page.getByTestId('secret-feedback')).toHaveText('Client secret removed from the keychain.');
+  await expect(page.getByTestId('secret-status')).toContainText('Not stored');
+  expect(await keychain.get('testing')).toBeNull();
+});
+
+test('the whole screen switches to German', async ({ page }) => {
+  await page.getByLabel('App language').selectOption('de');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByRole('heading', { name: 'Einstellungen' })).toBeVisible();
+  await expect(page.getByTestId('settings-feedback')).toHaveText('Einstellungen gespeichert.');
+  await expect(page.getByTestId('demo-banner')).toContainText('Demo-Modus');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'de');
+  await page.getByLabel('Nach erfolgreicher Zahlung').fill('ftp://x');
+  await page.getByRole('button', { name: 'Einstellungen speichern' }).click();
+  await expect(page.getByText('Geben Sie eine vollständige Adresse ein, die mit https:// beginnt.')).toBeVisible();
+});
+
+test('without a reachable keychain the screen says so and offers no secret field', async ({ page }) => {
+  const app = await startBridgeApp({ secretStore: createKeytarSecretStore({ loadKeytar: () => Promise.reject(new Error('no secret service')) }) });
+  try {
+    await page.goto(app.url);
+    await page.getByRole('radio', { name: /Testing/ }).check();
+    await page.getByLabel('Client ID').fill('client-x');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await expect(page.getByTestId('keychain-unavailable')).toContainText('cannot be reached');
+    await expect(page.getByLabel('Client secret')).toHaveCount(0);
+  } finally {
+    await app.close();
+  }
+});
+
+test('a page on another origin cannot change anything through the bridge', async ({ page, bridge }) => {
+  // Any other origin will do; localhost:<port> is one the browser treats as foreign to 127.0.0.1:<port>.
+  await page.goto(bridge.url.replace('127.0.0.1', 'localhost'));
+  await page.evaluate(async (target) => {
+    const settings = { environment: 'live', customBaseUrl: '', clientId: 'attacker', contractId: '', merchantName: '', paymentLanguage: 'de', uiLanguage: 'system',
+      returnUrls: { success: '', error: '', abort: '' }, emailTemplates: { de: { subject: 'x', body: 'x' }, en: { subject: 'x', body: 'x' } }, sound: true, linkExpiryDays: 0 };
+    // A "simple" request needs no CORS preflight, so it reaches the server: the Origin check must stop it.
+    await fetch(`${target}ipc/settings.save`, { method: 'POST', mode: 'no-cors', body: JSON.stringify({ settings }), headers: { 'content-type': 'text/plain' } }).catch(() => undefined);
+  }, bridge.url);
+  const stored = await bridge.core.dispatch('settings.get', { url: bridge.url, isTopFrame: true }, {});
+  expect(stored).toMatchObject({ ok: true, value: { settings: { environment: 'demo', clientId: '' } } });
+});

@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { request } from 'node:http';
+import { startBridgeApp, type RunningBridgeApp } from '../../src/web-bridge/bridge-app';
+import { createInMemorySecretStore } from '../../src/main/secret-store';
+import { DEFAULT_SETTINGS } from '../../src/shared/settings';
+
+// Needs the built renderer (`npm run build`), which the test command does first.
+const built = existsSync('out/renderer/index.html') && existsSync('out/web-bridge/preload.js');
+
+describe.skipIf(!built)('web bridge transport', () => {
+  let app: RunningBridgeApp;
+  let origin: string;
+  beforeAll(async () => {
+    app = await startBridgeApp({ secretStore: createInMemorySecretStore() });
+    origin = app.url.replace(/\/$/, '');
+  });
+  afterAll(() => app.close());
+
+  const post = (channel: string, body: string, headers: Record<string, string> = {}) =>
+    fetch(`${origin}/ipc/${channel}`, { method: 'POST', headers: { 'content-type': 'application/json', origin, 'x-link-desk-frame': 'top', ...headers }, body });
+
+  it('serves the renderer with the stand-in preload and a CSP', async () => {
+    const response = await fetch(app.url);
+    const html = await response.text();
+    expect(html).toContain('<script src="/__bridge/preload.js"></script>');
+    expect(response.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(response.headers.get('content-security-policy')).not.toContain('unsafe-eval');
+  });
+
+  it('answers IPC calls with the same values as Electron', async () => {
+    const result = await (await post('app.info', '{}')).json();
+    expect(result).toMatchObject({ ok: true, value: { shell: 'web-bridge', environment: 'demo', isDemo: true } });
+  });
+
+  it('refuses other origins, foreign hosts, sub-frames and malformed payloads — and changes nothing', async () => {
+    const evil = await post('settings.save', JSON.stringify({ settings: { ...DEFAULT_SETTINGS, environment: 'live' } }), { origin: 'http://evil.example' });
+    expect(evil.status).toBe(403);
+    // fetch cannot forge Host; a DNS-rebinding page would reach us with its own host name.
+    const rebindingStatus = await new Promise<number>((resolve, reject) => {
+      const req = request(`${origin}/ipc/app.info`, { method: 'POST', headers: { host: 'attacker.example', origin } }, (res) => resolve(res.statusCode ?? 0));
+      req.on('error', reject);
+      req.end('{}');
+    });
+    expect(rebindingStatus).toBe(403);
+    const subFrame = await (await post('settings.save', JSON.stringify({ settings: { ...DEFAULT_SETTINGS, environment: 'live' } }), { 'x-link-desk-frame': 'sub' })).json();
+    expect(subFrame).toMatchObject({ ok: false, error: { code: 'ipc.forbidden_sender' } });
+    const notJson = await (await post('settings.save', '{"settings": ')).json();
+    expect(notJson).toMatchObject({ ok: false, error: { code: 'ipc.invalid_input' } });
+    const badShape = await (await post('settings.save', JSON.stringify({ settings: { ...DEFAULT_SETTINGS, environment: 'mars' } }))).json();
+    expect(badShape).toMatchObject({ ok: false, error: { code: 'ipc.invalid_input', fields: { 'settings.environment': expect.any(String) } } });
+    const view = await (await post('settings.get', '{}')).json();
+    expect(view.value.settings.environment).toBe('demo');
+  });
+
+  it('streams main events to the page', async () => {
+    const controller = new AbortController();
+    const events = await fetch(`${origin}/__bridge/events`, { signal: controller.signal });
+    const reader = events.body!.getReader();
+    await reader.read(); // ": connected"
+    await post('settings.save', JSON.stringify({ settings: { ...DEFAULT_SETTINGS, merchantName: 'Bäckerei Sonne' } }));
+    const { value } = await reader.read();
+    expect(new TextDecoder().decode(value)).toContain('"type":"settings.changed"');
+    expect(new TextDecoder().decode(value)).toContain('Bäckerei Sonne');
+    controller.abort();
+  });
+});

@@ -1,0 +1,2 @@
+export { openHistoryStore } from './store';
+export type { HistoryQueryResult, HistoryRecovery, HistoryStore, OpenHistoryOptions } from './store';

@@ -1,0 +1,82 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openHistoryStore } from '../../src/main/history';
+
+const WRITER = resolve(import.meta.dirname, '../fixtures/history-crash-writer.ts');
+
+let dir = '';
+afterEach(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+/** Runs the writer until it has confirmed `acks` puts, kills it with SIGKILL, returns what it confirmed. */
+function writeUntilKilled(folder: string, run: number, acks: number): Promise<{ confirmed: Map<string, number>; openLine: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', WRITER, folder, String(run)], {
+      cwd: resolve(import.meta.dirname, '../..'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const confirmed = new Map<string, number>();
+    let openLine = '';
+    let buffered = '';
+    let stderr = '';
+    let count = 0;
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        if (line.startsWith('open ')) {
+          openLine = line;
+          continue;
+        }
+        const [ref, amount] = line.split(' ');
+        confirmed.set(ref as string, Math.max(confirmed.get(ref as string) ?? 0, Number(amount)));
+        count += 1;
+        if (count === acks) child.kill('SIGKILL');
+      }
+    });
+    child.on('exit', (code, signal) => {
+      if (signal === 'SIGKILL') done({ confirmed, openLine });
+      else fail(new Error(`writer ended by itself (code ${code}): ${stderr}`));
+    });
+  });
+}
+
+describe('history after the process is killed mid-write', () => {
+  it('keeps every record whose put had resolved, across several kills', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'history-crash-'));
+    const allConfirmed = new Map<string, number>();
+    for (let run = 0; run < 4; run++) {
+      const { confirmed, openLine } = await writeUntilKilled(dir, run, 150 + run * 137);
+      // Reopening after the previous kill found every earlier record and (barring a torn line) no damage.
+      const [, seen, damaged] = openLine.split(' ');
+      expect(Number(seen)).toBe(allConfirmed.size);
+      expect(Number(damaged)).toBeLessThanOrEqual(1);
+      for (const [ref, amount] of confirmed) allConfirmed.set(ref, amount);
+    }
+
+    const store = await openHistoryStore({ dir });
+    try {
+      expect(store.recovery === null || store.recovery.damagedLines <= 1).toBe(true);
+      for (const [ref, amount] of allConfirmed) {
+        // The last confirmed version or a later one that reached the disk before the kill.
+        expect(store.get(ref)?.amountCents, ref).toBeGreaterThanOrEqual(amount);
+      }
+      expect(store.all()).toHaveLength(allConfirmed.size);
+
+      await store.put({ ...(store.get('crash-0-0') ?? expect.fail('record missing')), status: 'cancelled' });
+    } finally {
+      await store.close();
+    }
+    const reopened = await openHistoryStore({ dir });
+    expect(reopened.recovery).toBeNull();
+    expect(reopened.get('crash-0-0')?.status).toBe('cancelled');
+    await reopened.close();
+    expect((await readdir(dir)).filter((name) => name.startsWith('history.snapshot.tmp'))).toEqual([]);
+  });
+});

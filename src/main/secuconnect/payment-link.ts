@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import { isAppFailure } from '../../shared/errors';
+import type { ErrorCode } from '../../shared/errors';
+import type { CreateLinkInput, PaymentMethodChoice } from '../../shared/link';
+import type { SecuconnectClient } from './client';
+import type { CreateSmartTransactionBody, SmartTransaction } from './wire';
+
+/** The ordinary checkout; required for Payment Links (seed tutorial, API-NOTES §4.1). */
+export const PAYMENT_LINK_CHECKOUT_TEMPLATE = 'COT_WD0DE66HN2XWJHW8JM88003YG0NEA2';
+
+export interface CreateLinkContext {
+  contractId: string;
+  /** True on the testing system and in Demo: the payment is not executed. */
+  isDemo: boolean;
+  /** Unique per create attempt; how a lost answer is found again. */
+  merchantRef: string;
+}
+
+/** A unique `merchantRef` for one payment link, recognisable as this app's in secuOffice. */
+export function newMerchantRef(): string {
+  return `LD-${randomUUID()}`;
+}
+
+function withoutEmpty<T extends Record<string, string | undefined>>(fields: T): Partial<T> | undefined {
+  const kept: Partial<T> = {};
+  let any = false;
+  for (const [name, value] of Object.entries(fields) as Array<[keyof T, string | undefined]>) {
+    if (value !== undefined && value.trim() !== '') {
+      kept[name] = value.trim() as T[keyof T];
+      any = true;
+    }
+  }
+  return any ? kept : undefined;
+}
+
+/** The create request of the seed tutorial, with only the fields the merchant filled in. */
+export function buildCreateSmartTransactionBody(input: CreateLinkInput, context: CreateLinkContext): CreateSmartTransactionBody {
+  const customer = input.customer;
+  const address = withoutEmpty({
+    street: customer?.address?.street,
+    street_number: customer?.address?.street_number,
+    additional_address_data: customer?.address?.additional_address_data,
+    postal_code: customer?.address?.postal_code,
+    city: customer?.address?.city,
+    country: customer?.address?.country,
+  });
+  const contactFields = withoutEmpty({
+    salutation: customer?.salutation,
+    companyname: customer?.companyname,
+    forename: customer?.forename,
+    surname: customer?.surname,
+    email: customer?.email,
+    phone: customer?.phone,
+    mobile: customer?.mobile,
+    dob: customer?.dob,
+  });
+  const contact = contactFields || address ? { ...contactFields, ...(address ? { address } : {}) } : undefined;
+  const returnUrls = withoutEmpty({
+    url_success: input.returnUrls.success,
+    url_error: input.returnUrls.error,
+    url_abort: input.returnUrls.abort,
+  });
+  const reference = input.reference.trim();
+
+  return {
+    intent: 'sale',
+    contract: { id: context.contractId },
+    ...(contact ? { customer: { contact } } : {}),
+    ...(reference !== '' ? { transactionRef: reference } : {}),
+    merchantRef: context.merchantRef,
+    basket_info: { sum: input.amountCents, currency: input.currency },
+    application_context: {
+      checkout_template: PAYMENT_LINK_CHECKOUT_TEMPLATE,
+      language: input.language,
+      ...(returnUrls ? { return_urls: returnUrls } : {}),
+    },
+    payment_context: {
+      auto_capture: true,
+      ...(input.paymentMethod !== 'any' ? { payment_methods: [input.paymentMethod] } : {}),
+    },
+    is_demo: context.isDemo,
+  };
+}
+
+/**
+ * The URL the QR code encodes. `general` lets the payer choose and is the preferred link
+ * (PRODUCT.md); a method's own link is used when the merchant restricted the method, and
+ * `general` stands in when the contract offers no separate link for it.
+ */
+export function pickPaymentUrl(paymentLinks: Record<string, string | null> | null | undefined, choice: PaymentMethodChoice): string | null {
+  if (!paymentLinks) return null;
+  const general = paymentLinks.general ?? null;
+  if (choice === 'any') return general;
+  return paymentLinks[choice] ?? general;
+}
+
+/** Failures after which the create may have happened at secuconnect without us hearing of it. */
+const ANSWER_MAY_BE_LOST: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'network.timeout',
+  'network.connection_lost',
+  'api.server',
+  'api.unexpected_response',
+]);
+
+/**
+ * Creates a payment link so that a lost answer never makes the payer pay twice: when the
+ * answer does not arrive (or arrives garbled), the transaction is looked up by its unique
+ * `merchantRef` and returned if it exists. Otherwise the original failure is rethrown, because
+ * a failed look-up proves nothing either way.
+ */
+export async function createPaymentLinkSafely(client: SecuconnectClient, body: CreateSmartTransactionBody): Promise<SmartTransaction> {
+  try {
+    return await client.createSmartTransaction(body);
+  } catch (error) {
+    if (!isAppFailure(error) || !ANSWER_MAY_BE_LOST.has(error.code)) throw error;
+    let existing: SmartTransaction | null;
+    try {
+      existing = await client.findByMerchantRef(body.merchantRef);
+    } catch {
+      throw error;
+    }
+    if (existing) return existing;
+    throw error;
+  }
+}

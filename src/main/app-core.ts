@@ -1,12 +1,17 @@
+import { join } from 'node:path';
 import type { AppInfo } from '../shared/contract';
-import type { HandlerTable } from './ipc/dispatcher';
-import { createDispatcher, type Dispatch } from './ipc/dispatcher';
+import { isAllowedExternalUrl } from './external-url-policy';
+import { createDispatcher, type Dispatch, type HandlerTable, type SenderInfo } from './ipc/dispatcher';
 import { createEventHub, type EventHub } from './event-hub';
 import { createSettingsRepository, type KeyValueBackend } from './settings-repository';
 import { createSettingsHandlers } from './handlers/settings-handlers';
+import { createDemoSimulatorHost, type DemoSimulatorHost } from './demo-simulator-host';
+import { createAccountResolver } from './account';
+import { openHistoryStore, type HistoryStore } from './history';
+import { createLinkService, type LinkService } from './links/link-service';
+import { outcomeNotification, type Notifier } from './notifications';
 import type { SecretStore } from './secret-store';
 import type { Redactor } from './redaction';
-import type { SenderInfo } from './ipc/dispatcher';
 
 /**
  * Everything Link Desk does, minus Electron: Electron's main and the web bridge both build
@@ -19,6 +24,11 @@ export interface AppCoreDeps {
   redactor: Redactor;
   isTrustedSender: (sender: SenderInfo) => boolean;
   info: Omit<AppInfo, 'environment' | 'isDemo'>;
+  /** Hands an already allow-listed URL to the OS; false where there is no OS shell (web bridge). */
+  openExternal: (url: string) => Promise<boolean>;
+  /** Opens the customer-facing window; false where main has no windows (web bridge). */
+  openCustomerDisplay: (merchantRef: string) => boolean;
+  notifier: Notifier;
   logError?: (line: string) => void;
 }
 
@@ -26,6 +36,12 @@ export interface AppCore {
   handlers: HandlerTable;
   dispatch: Dispatch;
   events: EventHub;
+  history: HistoryStore;
+  links: LinkService;
+  /** The Demo simulator's origin once it runs. */
+  demoOrigin(): string | null;
+  /** The embedded Demo simulator (started on first use); tests drive its control API. */
+  demo: DemoSimulatorHost;
   dispose(): Promise<void>;
 }
 
@@ -33,6 +49,20 @@ export async function createAppCore(deps: AppCoreDeps): Promise<AppCore> {
   const events = createEventHub();
   const settings = createSettingsRepository(deps.settingsBackend);
   const settingsHandlers = createSettingsHandlers({ settings, secrets: deps.secretStore, events, redactor: deps.redactor });
+  const demo = createDemoSimulatorHost(deps.dataDir);
+  const resolveAccount = createAccountResolver({ loadSettings: () => settings.load(), secrets: deps.secretStore, demo, redactor: deps.redactor });
+  const history = await openHistoryStore({ dir: join(deps.dataDir, 'history') });
+
+  const uiLanguage = () => {
+    const chosen = settings.load().uiLanguage;
+    return chosen === 'system' ? deps.info.systemLanguage : chosen;
+  };
+  const links = createLinkService({
+    history,
+    resolveAccount,
+    events,
+    onOutcome: (record, outcome) => deps.notifier.notify(outcomeNotification(record, outcome, uiLanguage())),
+  });
 
   const handlers: HandlerTable = {
     'app.info': async () => {
@@ -43,20 +73,45 @@ export async function createAppCore(deps: AppCoreDeps): Promise<AppCore> {
     'settings.save': settingsHandlers['settings.save'],
     'secret.set': settingsHandlers['secret.set'],
     'secret.remove': settingsHandlers['secret.remove'],
+    'connection.test': async () => {
+      const account = await resolveAccount();
+      const result = await account.client.testConnection();
+      return { environment: account.environment, baseUrl: account.baseUrl, tokenExpiresInSeconds: result.tokenExpiresInSeconds };
+    },
+    'links.create': (input) => links.create(input),
+    'links.get': async ({ merchantRef }) => links.get(merchantRef),
+    'links.refresh': ({ merchantRef }) => links.refresh(merchantRef),
+    'shell.openExternal': async ({ url }) => {
+      const demoOrigin = demo.origin();
+      if (!isAllowedExternalUrl(url, { extraOrigins: demoOrigin ? [demoOrigin] : [] })) return { opened: false };
+      return { opened: await deps.openExternal(url) };
+    },
+    'display.open': async ({ merchantRef }) => {
+      links.get(merchantRef);
+      return { opened: deps.openCustomerDisplay(merchantRef) };
+    },
   };
 
-  const dispatchOptions: Parameters<typeof createDispatcher>[0] = {
-    handlers,
-    isTrustedSender: deps.isTrustedSender,
-    redactor: deps.redactor,
-  };
+  const dispatchOptions: Parameters<typeof createDispatcher>[0] = { handlers, isTrustedSender: deps.isTrustedSender, redactor: deps.redactor };
   if (deps.logError) dispatchOptions.logError = deps.logError;
   const dispatch = createDispatcher(dispatchOptions);
+
+  // In Demo the simulator starts right away, so the first link is as quick as every other.
+  if (settings.load().environment === 'demo') void demo.get().catch(() => undefined);
+  // Links whose create answer was lost (crash, network) are settled in the background at start.
+  void links.reconcileUnfinished().catch(() => undefined);
 
   return {
     handlers,
     dispatch,
     events,
-    async dispose() {},
+    history,
+    links,
+    demoOrigin: () => demo.origin(),
+    demo,
+    async dispose() {
+      await history.close();
+      await demo.stop();
+    },
   };
 }

@@ -20,6 +20,10 @@ export interface BridgeAppOptions {
 export interface RunningBridgeApp extends RunningWebBridge {
   core: AppCore;
   dataDir: string;
+  /** OS notifications main would have shown (there is no OS shell behind a browser). */
+  notifications: Array<{ title: string; body: string; merchantRef: string }>;
+  /** URLs main was asked to open and allowed; the browser page opens them itself. */
+  openedExternally: string[];
 }
 
 function systemLanguage(): 'de' | 'en' {
@@ -42,6 +46,8 @@ export async function startBridgeApp(options: BridgeAppOptions = {}): Promise<Ru
   const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version?: string };
   const secretStore = options.secretStore ?? createKeytarSecretStore(options.keychainService ? { service: options.keychainService } : {});
 
+  const notifications: RunningBridgeApp['notifications'] = [];
+  const openedExternally: string[] = [];
   const core = await createAppCore({
     dataDir,
     // electron-store is conf with Electron's defaults: same file name and format in dataDir.
@@ -51,6 +57,14 @@ export async function startBridgeApp(options: BridgeAppOptions = {}): Promise<Ru
     // The bridge's HTTP layer already refuses foreign origins; here only the frame flag matters.
     isTrustedSender: (sender) => sender.isTopFrame,
     info: { version: pkg.version ?? '0.0.0', shell: 'web-bridge', platform: process.platform, systemLanguage: systemLanguage() },
+    // Behind a browser there is no OS shell and main has no windows: answer "not opened" so the
+    // page opens the (already allow-listed) URL or the customer display itself.
+    openExternal: async (url) => {
+      openedExternally.push(url);
+      return false;
+    },
+    openCustomerDisplay: () => false,
+    notifier: { notify: (notification) => void notifications.push(notification) },
   });
   const bridgeOptions: Parameters<typeof startWebBridge>[0] = { core, rendererDir, preloadFile };
   if (options.port !== undefined) bridgeOptions.port = options.port;
@@ -59,6 +73,8 @@ export async function startBridgeApp(options: BridgeAppOptions = {}): Promise<Ru
     ...bridge,
     core,
     dataDir,
+    notifications,
+    openedExternally,
     async close() {
       await bridge.close();
       await core.dispose();

@@ -14,6 +14,18 @@ function setup(overrides: Partial<HandlerTable> = {}) {
     'settings.save': vi.fn(async () => view),
     'secret.set': async () => view,
     'secret.remove': async () => view,
+    'connection.test': async () => ({ environment: 'demo', baseUrl: 'http://127.0.0.1:1', tokenExpiresInSeconds: 1200 }),
+    'links.create': async () => {
+      throw new Error('not used here');
+    },
+    'links.get': async () => {
+      throw new Error('not used here');
+    },
+    'links.refresh': async () => {
+      throw new Error('not used here');
+    },
+    'shell.openExternal': async () => ({ opened: false }),
+    'display.open': async () => ({ opened: false }),
     ...overrides,
   };
   const redactor = createRedactor();

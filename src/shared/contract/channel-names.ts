@@ -8,6 +8,12 @@ export const CHANNEL_NAMES = [
   'settings.save',
   'secret.set',
   'secret.remove',
+  'connection.test',
+  'links.create',
+  'links.get',
+  'links.refresh',
+  'shell.openExternal',
+  'display.open',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

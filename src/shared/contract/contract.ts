@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AppErrorSchema } from '../errors';
 import { EnvironmentSchema, SettingsSchema, SettingsViewSchema } from '../settings';
-import { LinkRecordSchema } from '../link';
+import { CreateLinkInputSchema, LinkRecordSchema } from '../link';
 import type { ChannelName } from './channel-names';
 
 /**
@@ -11,6 +11,7 @@ import type { ChannelName } from './channel-names';
  * renderer gets its types from here.
  */
 const NoInput = z.object({}).strict();
+const MerchantRefInput = z.object({ merchantRef: z.string().min(1).max(100) }).strict();
 
 export const AppInfoSchema = z.object({
   version: z.string(),
@@ -39,6 +40,24 @@ export const CONTRACT = {
     output: SettingsViewSchema,
   },
   'secret.remove': { input: NoInput, output: SettingsViewSchema },
+  /** Gets a token with the saved credentials and reports what is wrong, if anything. */
+  'connection.test': { input: NoInput, output: ConnectionTestResultSchema },
+  /** Records the link locally, then creates the Smart Transaction; answers with the stored record. */
+  'links.create': { input: CreateLinkInputSchema, output: LinkRecordSchema },
+  'links.get': { input: MerchantRefInput, output: LinkRecordSchema },
+  /**
+   * The link on screen asks for its current status every few seconds. Main coalesces these: at
+   * most one API request per link in flight and a minimum interval, whoever asks.
+   */
+  'links.refresh': { input: MerchantRefInput, output: LinkRecordSchema },
+  /** Opens a payment page or a mailto: URL through the allow-listed shell; false when refused. */
+  'shell.openExternal': { input: z.object({ url: z.string().min(1).max(8000) }).strict(), output: z.object({ opened: z.boolean() }) },
+  /**
+   * Opens the customer-facing display for a link (a second window, on a second screen when one is
+   * attached). `opened: false` where main cannot open windows (the web bridge): the renderer then
+   * opens it itself.
+   */
+  'display.open': { input: MerchantRefInput, output: z.object({ opened: z.boolean() }) },
 } as const satisfies Record<ChannelName, { input: z.ZodType; output: z.ZodType }>;
 
 // Compile-time check that CHANNEL_NAMES and CONTRACT list the same channels.
@@ -62,7 +81,7 @@ export const IpcResultSchema = z.union([
 export const AppEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('link.updated'), record: LinkRecordSchema }),
   z.object({ type: z.literal('settings.changed'), view: SettingsViewSchema }),
-  z.object({ type: z.literal('navigate'), to: z.enum(['new', 'history', 'settings']), merchantRef: z.string().optional() }),
+  z.object({ type: z.literal('navigate'), to: z.enum(['new', 'history', 'settings', 'link']), merchantRef: z.string().optional() }),
 ]);
 export type AppEvent = z.infer<typeof AppEventSchema>;
 

@@ -1,0 +1,87 @@
+import { AppFailure } from '../shared/errors';
+import { ENVIRONMENT_BASE_URLS, type Environment, type Settings } from '../shared/settings';
+import { createSecuconnectClient, type SecuconnectClient, type RequestInfo } from './secuconnect';
+import { secretAccountFor } from './handlers/settings-handlers';
+import type { SecretStore } from './secret-store';
+import type { DemoSimulatorHost } from './demo-simulator-host';
+import { DEMO_CREDENTIALS } from './demo-simulator-host';
+import type { Redactor } from './redaction';
+
+/** The secupay account Link Desk talks to right now, with a client for it. */
+export interface Account {
+  environment: Environment;
+  /** Stable per account (Demo is always 'demo', whatever port its simulator got). */
+  key: string;
+  baseUrl: string;
+  contractId: string;
+  /** Payments are not executed: Demo and the testing system (PRODUCT.md: `is_demo`). */
+  isDemo: boolean;
+  client: SecuconnectClient;
+}
+
+export interface AccountResolverDeps {
+  loadSettings: () => Settings;
+  secrets: SecretStore;
+  demo: DemoSimulatorHost;
+  redactor: Redactor;
+  onRequest?: (account: string, info: RequestInfo) => void;
+}
+
+export type AccountResolver = () => Promise<Account>;
+
+/**
+ * Resolves the current settings into an account. Clients are kept per account so the token
+ * cache, the request budget and in-flight coalescing work across calls; the secret is read
+ * from the keychain only when a token must be issued.
+ */
+export function createAccountResolver(deps: AccountResolverDeps): AccountResolver {
+  const clients = new Map<string, SecuconnectClient>();
+
+  const clientFor = (key: string, baseUrl: string, clientId: string, getClientSecret: () => Promise<string>) => {
+    const cacheKey = `${key}|${baseUrl}`;
+    let client = clients.get(cacheKey);
+    if (!client) {
+      const options: Parameters<typeof createSecuconnectClient>[0] = { baseUrl, clientId, getClientSecret };
+      if (deps.onRequest) {
+        const report = deps.onRequest;
+        options.onRequest = (info) => report(key, info);
+      }
+      client = createSecuconnectClient(options);
+      clients.set(cacheKey, client);
+    }
+    return client;
+  };
+
+  return async () => {
+    const settings = deps.loadSettings();
+    if (settings.environment === 'demo') {
+      const simulator = await deps.demo.get();
+      const client = clientFor('demo', simulator.baseUrl, DEMO_CREDENTIALS.clientId, async () => DEMO_CREDENTIALS.clientSecret);
+      return { environment: 'demo', key: 'demo', baseUrl: simulator.baseUrl, contractId: DEMO_CREDENTIALS.contractId, isDemo: true, client };
+    }
+    const baseUrl = settings.environment === 'custom' ? settings.customBaseUrl : ENVIRONMENT_BASE_URLS[settings.environment];
+    const missing: Record<string, string> = {};
+    if (settings.clientId === '') missing['clientId'] = 'validation.required';
+    if (settings.contractId === '') missing['contractId'] = 'validation.required';
+    if (baseUrl === '') missing['customBaseUrl'] = 'validation.required';
+    if (Object.keys(missing).length > 0) {
+      throw new AppFailure({ code: 'settings.not_configured', message: 'The connection is not set up: client ID and contract ID are needed in Settings.', fields: missing });
+    }
+    const secretAccount = secretAccountFor(settings) ?? settings.environment;
+    const getClientSecret = async () => {
+      const secret = await deps.secrets.get(secretAccount);
+      if (secret === null) throw new AppFailure({ code: 'auth.missing_secret', message: 'No client secret is stored for this environment.' });
+      deps.redactor.register(secret);
+      return secret;
+    };
+    const key = `${baseUrl}|${settings.clientId}`;
+    return {
+      environment: settings.environment,
+      key,
+      baseUrl,
+      contractId: settings.contractId,
+      isDemo: settings.environment === 'testing',
+      client: clientFor(key, baseUrl, settings.clientId, getClientSecret),
+    };
+  };
+}

@@ -1,0 +1,191 @@
+import { AppFailure, isAppFailure, type ErrorCode } from '../../shared/errors';
+import { isFinalStatus, isPaidStatus } from '../../shared/status';
+import type { CreateLinkInput, LinkRecord } from '../../shared/link';
+import { buildCreateSmartTransactionBody, createPaymentLinkSafely, newMerchantRef, pickPaymentUrl, type SmartTransaction } from '../secuconnect';
+import type { HistoryStore } from '../history';
+import type { EventHub } from '../event-hub';
+import type { Account, AccountResolver } from '../account';
+
+/** What happened to a link that the merchant should hear about even when not looking. */
+export type LinkOutcome = 'paid' | 'failed';
+
+export interface LinkServiceDeps {
+  history: HistoryStore;
+  resolveAccount: AccountResolver;
+  events: EventHub;
+  now?: () => Date;
+  /** Called once per link when it becomes paid or failed (OS notification, tray count). */
+  onOutcome?: (record: LinkRecord, outcome: LinkOutcome) => void;
+  /** Minimum time between two status requests for the same link, whoever asks. */
+  minRefreshIntervalMs?: number;
+}
+
+export interface LinkService {
+  create(input: CreateLinkInput): Promise<LinkRecord>;
+  get(merchantRef: string): LinkRecord;
+  /** Current status from the API, coalesced: one request per link in flight, at most one per interval. */
+  refresh(merchantRef: string): Promise<LinkRecord>;
+  /** Settles links whose create answer never arrived (crash, lost connection) by their merchantRef. */
+  reconcileUnfinished(): Promise<{ recovered: number; failed: number; pending: number }>;
+  /** Stores a new state of a link and tells the renderer (and the merchant, for outcomes). */
+  applyTransaction(record: LinkRecord, transaction: SmartTransaction): Promise<LinkRecord>;
+  accountFor(record: LinkRecord): Promise<Account>;
+}
+
+/** Failures after which the link may exist at secuconnect although we never saw the answer. */
+const ANSWER_MAY_EXIST: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['network.timeout', 'network.connection_lost', 'api.server', 'api.unexpected_response']);
+
+/** A 'creating' record older than this that the API does not know was never created. */
+const UNFINISHED_GRACE_MS = 10 * 60_000;
+
+export function createLinkService(deps: LinkServiceDeps): LinkService {
+  const now = deps.now ?? (() => new Date());
+  const minInterval = deps.minRefreshIntervalMs ?? 1_500;
+  const inFlight = new Map<string, Promise<LinkRecord>>();
+  const lastRequestAt = new Map<string, number>();
+
+  const notFound = () => new AppFailure({ code: 'link.not_found', message: 'Link Desk has no payment link with this reference.' });
+
+  const get = (merchantRef: string): LinkRecord => {
+    const record = deps.history.get(merchantRef);
+    if (!record) throw notFound();
+    return record;
+  };
+
+  const store = async (previous: LinkRecord | undefined, next: LinkRecord): Promise<LinkRecord> => {
+    await deps.history.put(next);
+    deps.events.emit({ type: 'link.updated', record: next });
+    if (previous?.status !== next.status && deps.onOutcome) {
+      if (isPaidStatus(next.status) && !isPaidStatus(previous?.status)) deps.onOutcome(next, 'paid');
+      else if (next.status === 'failed') deps.onOutcome(next, 'failed');
+    }
+    return next;
+  };
+
+  const applyTransaction = async (record: LinkRecord, transaction: SmartTransaction): Promise<LinkRecord> => {
+    const links: Record<string, string> = {};
+    for (const [method, url] of Object.entries(transaction.payment_links ?? {})) if (typeof url === 'string') links[method] = url;
+    const timestamp = now().toISOString();
+    const next: LinkRecord = {
+      ...record,
+      state: 'created',
+      id: transaction.id,
+      status: transaction.status,
+      paymentLinks: Object.keys(links).length > 0 ? links : record.paymentLinks,
+      paymentUrl: pickPaymentUrl(links, record.paymentMethod) ?? record.paymentUrl,
+      transactionId: transaction.transactions?.[0]?.id ?? record.transactionId,
+      paidWith: transaction.payment_method ?? record.paidWith,
+      paymentInstructions: (transaction.payment_instructions as Record<string, unknown> | null | undefined) ?? record.paymentInstructions,
+      lastCheckedAt: timestamp,
+      error: null,
+    };
+    const changed = next.status !== record.status || next.id !== record.id || next.paymentUrl !== record.paymentUrl || next.transactionId !== record.transactionId || record.state !== 'created';
+    if (changed) next.updatedAt = timestamp;
+    return store(record, next);
+  };
+
+  const accountFor = async (record: LinkRecord): Promise<Account> => {
+    const account = await deps.resolveAccount();
+    if (account.key !== record.accountKey) {
+      throw new AppFailure({ code: 'link.not_allowed', message: 'This link belongs to another secupay account or environment than the one Link Desk is connected to now.' });
+    }
+    return account;
+  };
+
+  const refreshNow = async (record: LinkRecord): Promise<LinkRecord> => {
+    if (record.id === null) return record;
+    const account = await accountFor(record);
+    lastRequestAt.set(record.merchantRef, Date.now());
+    const transaction = await account.client.getSmartTransaction(record.id);
+    return applyTransaction(get(record.merchantRef), transaction);
+  };
+
+  return {
+    applyTransaction,
+    accountFor,
+    get,
+
+    async create(input) {
+      // Resolve first: an unconfigured account must not leave a half-made record behind.
+      const account = await deps.resolveAccount();
+      const timestamp = now().toISOString();
+      const record: LinkRecord = {
+        merchantRef: newMerchantRef(),
+        state: 'creating',
+        id: null,
+        environment: account.environment,
+        accountKey: account.key,
+        isDemo: account.environment === 'demo' || account.isDemo,
+        status: null,
+        amountCents: input.amountCents,
+        currency: input.currency,
+        reference: input.reference,
+        language: input.language,
+        paymentMethod: input.paymentMethod,
+        customer: input.customer,
+        returnUrls: input.returnUrls,
+        paymentUrl: null,
+        paymentLinks: {},
+        transactionId: null,
+        paidWith: null,
+        refundedCents: 0,
+        shipped: null,
+        paymentInstructions: null,
+        createdAt: timestamp,
+        updatedAt: timestamp,
+        lastCheckedAt: null,
+        error: null,
+      };
+      // Recorded before the request: a crash or a lost answer can then be reconciled, never lost.
+      await deps.history.put(record);
+      const body = buildCreateSmartTransactionBody(input, { contractId: account.contractId, isDemo: account.isDemo, merchantRef: record.merchantRef });
+      let transaction: SmartTransaction;
+      try {
+        transaction = await createPaymentLinkSafely(account.client, body);
+      } catch (error) {
+        const failure = isAppFailure(error) ? error : new AppFailure({ code: 'internal', message: 'Creating the link failed.' });
+        if (!ANSWER_MAY_EXIST.has(failure.code) && !failure.code.startsWith('network.')) {
+          await store(record, { ...record, state: 'create_failed', updatedAt: now().toISOString(), error: { code: failure.code, message: failure.message } });
+        }
+        // Otherwise it stays 'creating' and is settled by reconcileUnfinished once the API answers again.
+        throw failure;
+      }
+      return applyTransaction(record, transaction);
+    },
+
+    async refresh(merchantRef) {
+      const record = get(merchantRef);
+      if (record.state !== 'created' || isFinalStatus(record.status)) return record;
+      const running = inFlight.get(merchantRef);
+      if (running) return running;
+      if (Date.now() - (lastRequestAt.get(merchantRef) ?? 0) < minInterval) return record;
+      const request = refreshNow(record).finally(() => inFlight.delete(merchantRef));
+      inFlight.set(merchantRef, request);
+      return request;
+    },
+
+    async reconcileUnfinished() {
+      let recovered = 0;
+      let failed = 0;
+      let pending = 0;
+      for (const record of deps.history.unfinishedCreates()) {
+        try {
+          const account = await accountFor(record);
+          const found = await account.client.findByMerchantRef(record.merchantRef);
+          if (found) {
+            await applyTransaction(record, found);
+            recovered++;
+          } else if (now().getTime() - Date.parse(record.createdAt) > UNFINISHED_GRACE_MS) {
+            await store(record, { ...record, state: 'create_failed', updatedAt: now().toISOString(), error: { code: 'link.not_found', message: 'The link was never created at secupay.' } });
+            failed++;
+          } else {
+            pending++;
+          }
+        } catch {
+          pending++; // offline or another account: try again on the next start or pass
+        }
+      }
+      return { recovered, failed, pending };
+    },
+  };
+}

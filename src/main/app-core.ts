@@ -10,6 +10,13 @@ import { createAccountResolver } from './account';
 import { openHistoryStore, type HistoryStore } from './history';
 import { createLinkService, type LinkService } from './links/link-service';
 import { outcomeNotification, type Notifier } from './notifications';
+import { createFollowUpActions } from './links/follow-up';
+import { createRequestBudget, type RequestBudget } from './watcher/request-budget';
+import { createStatusWatcher, type StatusWatcher } from './watcher/status-watcher';
+import { toCsv } from '../shared/csv';
+import { isExpired } from '../shared/link';
+import { isFinalStatus } from '../shared/status';
+import { HISTORY_MAX_PAGE } from '../shared/history-query';
 import type { SecretStore } from './secret-store';
 import type { Redactor } from './redaction';
 
@@ -30,6 +37,10 @@ export interface AppCoreDeps {
   openCustomerDisplay: (merchantRef: string) => boolean;
   notifier: Notifier;
   logError?: (line: string) => void;
+  /** Per-account request budget; tests and benchmarks pass their own. */
+  budget?: RequestBudget;
+  /** Whether to start the background watcher (tests drive `watcher.tick()` themselves). */
+  startWatcher?: boolean;
 }
 
 export interface AppCore {
@@ -38,6 +49,7 @@ export interface AppCore {
   events: EventHub;
   history: HistoryStore;
   links: LinkService;
+  watcher: StatusWatcher;
   /** The Demo simulator's origin once it runs. */
   demoOrigin(): string | null;
   /** The embedded Demo simulator (started on first use); tests drive its control API. */
@@ -57,11 +69,34 @@ export async function createAppCore(deps: AppCoreDeps): Promise<AppCore> {
     const chosen = settings.load().uiLanguage;
     return chosen === 'system' ? deps.info.systemLanguage : chosen;
   };
+  const budget = deps.budget ?? createRequestBudget();
   const links = createLinkService({
     history,
     resolveAccount,
     events,
+    budget,
     onOutcome: (record, outcome) => deps.notifier.notify(outcomeNotification(record, outcome, uiLanguage())),
+  });
+  const followUp = createFollowUpActions({ links, history, events });
+  const watcher = createStatusWatcher({
+    history,
+    links,
+    currentAccountKey: async () => (await resolveAccount()).key,
+  });
+
+  const countWaiting = () => {
+    let count = 0;
+    for (const record of history.all()) if (record.state === 'created' && !isFinalStatus(record.status)) count++;
+    return count;
+  };
+  // The tray/dock badge and the history header follow every change, at most a few times a second.
+  let waitingTimer: ReturnType<typeof setTimeout> | null = null;
+  events.subscribe((event) => {
+    if (event.type !== 'link.updated' || waitingTimer) return;
+    waitingTimer = setTimeout(() => {
+      waitingTimer = null;
+      events.emit({ type: 'links.waiting', count: countWaiting() });
+    }, 250);
   });
 
   const handlers: HandlerTable = {
@@ -90,6 +125,33 @@ export async function createAppCore(deps: AppCoreDeps): Promise<AppCore> {
       links.get(merchantRef);
       return { opened: deps.openCustomerDisplay(merchantRef) };
     },
+    'links.cancel': ({ merchantRef }) => followUp.cancel(merchantRef),
+    'links.ship': (input) => followUp.ship(input),
+    'links.refund': (input) => followUp.refund(input),
+    'links.cancelExpired': () => followUp.cancelExpired(settings.load().linkExpiryDays),
+    'history.query': async (query) => history.query(query),
+    'history.exportCsv': async ({ query, separator }) => {
+      const records = [];
+      for (let offset = 0; ; offset += HISTORY_MAX_PAGE) {
+        const page = history.query({ ...query, offset, limit: HISTORY_MAX_PAGE });
+        records.push(...page.items);
+        if (offset + HISTORY_MAX_PAGE >= page.total) break;
+      }
+      const day = new Date().toISOString().slice(0, 10);
+      return { csv: toCsv(records, { separator, locale: uiLanguage() }), fileName: `link-desk-${day}.csv`, rows: records.length };
+    },
+    'history.status': async () => {
+      const expiryDays = settings.load().linkExpiryDays;
+      const now = new Date();
+      let expiredCount = 0;
+      if (expiryDays > 0) for (const record of history.all()) if (isExpired(record, expiryDays, now)) expiredCount++;
+      const recovery = history.recovery;
+      return {
+        recovery: recovery ? { damagedLines: recovery.damagedLines, setAsideFiles: recovery.setAsideFiles } : null,
+        waitingCount: countWaiting(),
+        expiredCount,
+      };
+    },
   };
 
   const dispatchOptions: Parameters<typeof createDispatcher>[0] = { handlers, isTrustedSender: deps.isTrustedSender, redactor: deps.redactor };
@@ -100,6 +162,7 @@ export async function createAppCore(deps: AppCoreDeps): Promise<AppCore> {
   if (settings.load().environment === 'demo') void demo.get().catch(() => undefined);
   // Links whose create answer was lost (crash, network) are settled in the background at start.
   void links.reconcileUnfinished().catch(() => undefined);
+  if (deps.startWatcher !== false) watcher.start();
 
   return {
     handlers,
@@ -107,9 +170,12 @@ export async function createAppCore(deps: AppCoreDeps): Promise<AppCore> {
     events,
     history,
     links,
+    watcher,
     demoOrigin: () => demo.origin(),
     demo,
     async dispose() {
+      watcher.stop();
+      if (waitingTimer) clearTimeout(waitingTimer);
       await history.close();
       await demo.stop();
     },

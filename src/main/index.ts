@@ -17,12 +17,14 @@ import { bindIpc } from './electron/ipc-binding';
 import { createSecureWindow, denyPermissions } from './electron/secure-window';
 import { createSafeShell } from './electron/safe-shell';
 import { createCustomerDisplay } from './electron/customer-display';
+import { createWaitingTray } from './electron/tray';
 
 const rendererUrl = process.env['ELECTRON_RENDERER_URL'] ?? pathToFileURL(join(import.meta.dirname, '../renderer/index.html')).href;
 const preloadPath = join(import.meta.dirname, '../preload/index.cjs');
 
 let mainWindow: BrowserWindow | null = null;
 let core: AppCore | null = null;
+let quitting = false;
 
 function showMainWindow(): BrowserWindow {
   if (mainWindow === null || mainWindow.isDestroyed()) {
@@ -75,13 +77,33 @@ if (!app.requestSingleInstanceLock()) {
     });
     bindIpc(ipcMain, core.dispatch);
     core.events.subscribe(sendToWindows);
+
+    const german = systemLanguage === 'de';
+    const tray = createWaitingTray({
+      onOpen: () => void showMainWindow(),
+      onQuit: () => app.quit(),
+      labels: () => ({
+        open: german ? 'Link Desk öffnen' : 'Open Link Desk',
+        quit: german ? 'Beenden' : 'Quit',
+        waiting: (count) => (german ? `${count} Link(s) warten auf Zahlung` : `${count} link(s) waiting for payment`),
+      }),
+    });
+    core.events.subscribe((event) => {
+      if (event.type !== 'links.waiting') return;
+      tray.setWaiting(event.count);
+      app.setBadgeCount(event.count);
+    });
     showMainWindow();
 
     app.on('activate', () => void showMainWindow());
-    app.on('before-quit', () => void core?.dispose());
+    app.on('before-quit', () => {
+      quitting = true;
+      void core?.dispose();
+    });
   });
 
+  // Closing the window keeps Link Desk in the tray, watching links; "Quit" in the tray ends it.
   app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
+    if (quitting) app.quit();
   });
 }

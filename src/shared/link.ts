@@ -100,3 +100,29 @@ export const LinkRecordSchema = z.object({
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
 });
 export type LinkRecord = z.infer<typeof LinkRecordSchema>;
+
+/** "Mark as shipped" for invoice payments (API-NOTES §3.2 `shipping_information`). */
+export const ShipInputSchema = z.object({
+  merchantRef: z.string().min(1).max(100),
+  carrier: z.string().trim().max(50, { message: 'validation.too_long' }).optional(),
+  trackingId: z.string().trim().max(100, { message: 'validation.too_long' }).optional(),
+  invoiceNumber: z.string().trim().max(50, { message: 'validation.too_long' }).optional(),
+}).strict();
+export type ShipInput = z.infer<typeof ShipInputSchema>;
+
+/** API-NOTES §8: refund reason ≤ 100 of `A-Z a-z 0-9 space . , + - : ? ( ) / '`. */
+export const REFUND_REASON_PATTERN = /^[A-Za-z0-9 .,+\-:?()/']{0,100}$/;
+
+export const RefundInputSchema = z.object({
+  merchantRef: z.string().min(1).max(100),
+  amountCents: z.number({ message: 'amount.invalid' }).int({ message: 'amount.too_many_decimals' }).positive({ message: 'amount.not_positive' }),
+  reason: z.string().trim().regex(REFUND_REASON_PATTERN, { message: 'validation.refund_reason' }).optional(),
+}).strict();
+export type RefundInput = z.infer<typeof RefundInputSchema>;
+
+/** App-side expiry (the API documents none): an unpaid link older than the configured days. */
+export function isExpired(record: Pick<LinkRecord, 'state' | 'status' | 'createdAt'>, expiryDays: number, now: Date): boolean {
+  if (expiryDays <= 0 || record.state !== 'created') return false;
+  if (record.status !== 'created' && record.status !== 'approved') return false;
+  return now.getTime() - Date.parse(record.createdAt) > expiryDays * 86_400_000;
+}

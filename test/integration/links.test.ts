@@ -1,66 +1,7 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import Conf from 'conf';
-import { createAppCore, type AppCore } from '../../src/main/app-core';
-import { createInMemorySecretStore } from '../../src/main/secret-store';
-import { createRedactor } from '../../src/main/redaction';
-import type { AppEvent } from '../../src/shared/contract';
-import type { LinkRecord } from '../../src/shared/link';
+import { baseInput, createLink, startCore, stopCores } from './core-harness';
 
-const sender = { url: 'app://link-desk/', isTopFrame: true };
-const baseInput = { amountCents: 1750, currency: 'EUR', reference: 'Order 4711', language: 'de', paymentMethod: 'any', returnUrls: { success: '', error: '', abort: '' } } as const;
-
-let core: AppCore | null = null;
-afterEach(async () => {
-  await core?.dispose();
-  core = null;
-});
-
-async function startCore(dataDir?: string) {
-  const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'link-desk-links-')));
-  const notifications: Array<{ title: string; body: string; merchantRef: string }> = [];
-  const opened: string[] = [];
-  const started = await createAppCore({
-    dataDir: dir,
-    settingsBackend: new Conf({ cwd: dir, configName: 'settings', projectName: 'link-desk' }),
-    secretStore: createInMemorySecretStore(),
-    redactor: createRedactor(),
-    isTrustedSender: () => true,
-    info: { version: 'test', shell: 'web-bridge', platform: 'linux', systemLanguage: 'en' },
-    openExternal: async (url) => {
-      opened.push(url);
-      return true;
-    },
-    openCustomerDisplay: () => false,
-    notifier: { notify: (n) => void notifications.push(n) },
-  });
-  core = started;
-  const events: AppEvent[] = [];
-  started.events.subscribe((e) => events.push(e));
-  const call = async <T = LinkRecord>(channel: string, input: unknown): Promise<{ ok: true; value: T } | { ok: false; error: { code: string; fields?: Record<string, string>; supportId?: string } }> =>
-    (await started.dispatch(channel, sender, input)) as never;
-  const control = async (path: string, init: { method?: string; body?: unknown } = {}) => {
-    const response = await fetch(`${(await started.demo.get()).baseUrl}/__control/${path}`, {
-      method: init.method ?? 'POST',
-      headers: { 'content-type': 'application/json' },
-      ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-    });
-    return response.json() as Promise<Record<string, unknown>>;
-  };
-  const apiRequests = async (method: string, pathPrefix: string) => {
-    const stats = (await control('stats', { method: 'GET' })) as { requests: Array<{ method: string; path: string }> };
-    return stats.requests.filter((r) => r.method === method && r.path.startsWith(pathPrefix)).length;
-  };
-  return { core: started, dir, call, control, apiRequests, notifications, opened, events };
-}
-
-async function createLink(call: Awaited<ReturnType<typeof startCore>>['call'], input: object = baseInput): Promise<LinkRecord> {
-  const result = await call('links.create', input);
-  if (!result.ok) throw new Error(`create failed: ${JSON.stringify(result.error)}`);
-  return result.value;
-}
+afterEach(stopCores);
 
 describe('payment links in Demo mode (client ↔ embedded simulator)', () => {
   it('creates a link, records it, and follows it to "paid" with exactly one notification', async () => {
@@ -102,16 +43,17 @@ describe('payment links in Demo mode (client ↔ embedded simulator)', () => {
   });
 
   it('keeps a link whose answer was lost while offline and settles it on the next start', async () => {
-    const { dir, call, control } = await startCore();
+    const started = await startCore();
+    const { dir, call, control } = started;
     await control('faults', { body: { route: 'POST /api/v2/Smart/Transactions', kind: 'drop-after-processing' } });
     await control('faults', { body: { route: 'GET /api/v2/Smart/Transactions', kind: 'drop', times: 'Infinity' } });
     const failed = await call('links.create', baseInput);
     expect(failed.ok).toBe(false);
     if (!failed.ok) expect(failed.error.code).toMatch(/^network\./);
-    const unfinished = core!.history.unfinishedCreates();
+    const unfinished = started.core.history.unfinishedCreates();
     expect(unfinished).toHaveLength(1);
     await control('faults', { method: 'DELETE' });
-    await core!.dispose();
+    await started.core.dispose();
 
     const restarted = await startCore(dir);
     await expect.poll(() => restarted.core.history.get(unfinished[0]!.merchantRef)?.state, { timeout: 5000 }).toBe('created');

@@ -6,6 +6,10 @@ import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 
 const top = { url: 'file:///app/out/renderer/index.html', isTopFrame: true };
 
+const unused = async (): Promise<never> => {
+  throw new Error('not used here');
+};
+
 function setup(overrides: Partial<HandlerTable> = {}) {
   const view = { settings: DEFAULT_SETTINGS, secretStored: false, keychain: { available: true } };
   const handlers: HandlerTable = {
@@ -26,6 +30,13 @@ function setup(overrides: Partial<HandlerTable> = {}) {
     },
     'shell.openExternal': async () => ({ opened: false }),
     'display.open': async () => ({ opened: false }),
+    'links.cancel': unused,
+    'links.ship': unused,
+    'links.refund': unused,
+    'links.cancelExpired': unused,
+    'history.query': unused,
+    'history.exportCsv': unused,
+    'history.status': unused,
     ...overrides,
   };
   const redactor = createRedactor();

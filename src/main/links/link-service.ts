@@ -5,6 +5,7 @@ import { buildCreateSmartTransactionBody, createPaymentLinkSafely, newMerchantRe
 import type { HistoryStore } from '../history';
 import type { EventHub } from '../event-hub';
 import type { Account, AccountResolver } from '../account';
+import type { RequestBudget } from '../watcher/request-budget';
 
 /** What happened to a link that the merchant should hear about even when not looking. */
 export type LinkOutcome = 'paid' | 'failed';
@@ -18,13 +19,20 @@ export interface LinkServiceDeps {
   onOutcome?: (record: LinkRecord, outcome: LinkOutcome) => void;
   /** Minimum time between two status requests for the same link, whoever asks. */
   minRefreshIntervalMs?: number;
+  /** Per-account request budget shared with the background watcher. */
+  budget?: RequestBudget;
 }
+
+/** Who asks for a status: the link on screen (priority) or the background watcher. */
+export type RefreshMode = 'screen' | 'background';
 
 export interface LinkService {
   create(input: CreateLinkInput): Promise<LinkRecord>;
   get(merchantRef: string): LinkRecord;
   /** Current status from the API, coalesced: one request per link in flight, at most one per interval. */
   refresh(merchantRef: string): Promise<LinkRecord>;
+  /** Like refresh, and says whether a request was actually made (the watcher's budget accounting). */
+  refreshWith(merchantRef: string, mode: RefreshMode): Promise<{ record: LinkRecord; requested: boolean }>;
   /** Settles links whose create answer never arrived (crash, lost connection) by their merchantRef. */
   reconcileUnfinished(): Promise<{ recovered: number; failed: number; pending: number }>;
   /** Stores a new state of a link and tells the renderer (and the merchant, for outcomes). */
@@ -100,6 +108,19 @@ export function createLinkService(deps: LinkServiceDeps): LinkService {
     return applyTransaction(get(record.merchantRef), transaction);
   };
 
+  async function refreshWith(merchantRef: string, mode: RefreshMode): Promise<{ record: LinkRecord; requested: boolean }> {
+    const record = get(merchantRef);
+    if (record.state !== 'created' || isFinalStatus(record.status)) return { record, requested: false };
+    const running = inFlight.get(merchantRef);
+    if (running) return { record: await running, requested: false };
+    if (mode === 'screen' && Date.now() - (lastRequestAt.get(merchantRef) ?? 0) < minInterval) return { record, requested: false };
+    // The watcher leaves one request in reserve for the link on screen.
+    if (deps.budget && !deps.budget.tryTake(record.accountKey, mode === 'background' ? 1 : 0)) return { record, requested: false };
+    const request = refreshNow(record).finally(() => inFlight.delete(merchantRef));
+    inFlight.set(merchantRef, request);
+    return { record: await request, requested: true };
+  }
+
   return {
     applyTransaction,
     accountFor,
@@ -154,15 +175,9 @@ export function createLinkService(deps: LinkServiceDeps): LinkService {
     },
 
     async refresh(merchantRef) {
-      const record = get(merchantRef);
-      if (record.state !== 'created' || isFinalStatus(record.status)) return record;
-      const running = inFlight.get(merchantRef);
-      if (running) return running;
-      if (Date.now() - (lastRequestAt.get(merchantRef) ?? 0) < minInterval) return record;
-      const request = refreshNow(record).finally(() => inFlight.delete(merchantRef));
-      inFlight.set(merchantRef, request);
-      return request;
+      return (await refreshWith(merchantRef, 'screen')).record;
     },
+    refreshWith,
 
     async reconcileUnfinished() {
       let recovered = 0;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { REFUND_REASON_PATTERN } from '../../shared/link';
 
 /**
  * The secuconnect wire format (API-NOTES §2–§4, §6). Requests are built to these shapes and
@@ -167,8 +168,8 @@ export type ShippingInformation = z.infer<typeof ShippingInformationSchema>;
 
 export const CaptureBodySchema = z.object({ shipping_information: ShippingInformationSchema.optional() });
 
-/** §8: refund reasons are limited in length and alphabet (confidence H). */
-export const REFUND_REASON_PATTERN = /^[A-Za-z0-9 .,+\-:?()/']{0,100}$/;
+/** §8: refund reasons are limited in length and alphabet (confidence H); one rule for the form and the wire. */
+export { REFUND_REASON_PATTERN };
 
 export const RefundBodySchema = z.object({
   reduce_amount_by: z.number().int().positive(),

@@ -14,6 +14,13 @@ export const CHANNEL_NAMES = [
   'links.refresh',
   'shell.openExternal',
   'display.open',
+  'links.cancel',
+  'links.ship',
+  'links.refund',
+  'links.cancelExpired',
+  'history.query',
+  'history.exportCsv',
+  'history.status',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];

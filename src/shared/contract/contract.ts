@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { AppErrorSchema } from '../errors';
 import { EnvironmentSchema, SettingsSchema, SettingsViewSchema } from '../settings';
-import { CreateLinkInputSchema, LinkRecordSchema } from '../link';
+import { CreateLinkInputSchema, LinkRecordSchema, RefundInputSchema, ShipInputSchema } from '../link';
+import { HistoryPageSchema, HistoryQuerySchema } from '../history-query';
 import type { ChannelName } from './channel-names';
 
 /**
@@ -58,6 +59,29 @@ export const CONTRACT = {
    * opens it itself.
    */
   'display.open': { input: MerchantRefInput, output: z.object({ opened: z.boolean() }) },
+  /** Cancels an unpaid link at secupay (`POST /Smart/Transactions/{id}/cancel`). */
+  'links.cancel': { input: MerchantRefInput, output: LinkRecordSchema },
+  /** Marks an invoice payment as shipped, which makes it due (API-NOTES §3.2, capture with shipping information). */
+  'links.ship': { input: ShipInputSchema, output: LinkRecordSchema },
+  /** Refunds a paid link fully or partly; never more than what is left. */
+  'links.refund': { input: RefundInputSchema, output: LinkRecordSchema },
+  /** Cancels every unpaid link older than the app-side expiry in Settings. */
+  'links.cancelExpired': { input: NoInput, output: z.object({ cancelled: z.number().int(), failed: z.number().int() }) },
+  'history.query': { input: HistoryQuerySchema, output: HistoryPageSchema },
+  /** The filtered history (all pages) as CSV text; the renderer saves it (download / save dialog). */
+  'history.exportCsv': {
+    input: z.object({ query: HistoryQuerySchema, separator: z.enum([',', ';']) }).strict(),
+    output: z.object({ csv: z.string(), fileName: z.string(), rows: z.number().int() }),
+  },
+  /** What the history screen must tell the merchant: damaged data set aside, links still waiting. */
+  'history.status': {
+    input: NoInput,
+    output: z.object({
+      recovery: z.object({ damagedLines: z.number().int(), setAsideFiles: z.array(z.string()) }).nullable(),
+      waitingCount: z.number().int(),
+      expiredCount: z.number().int(),
+    }),
+  },
 } as const satisfies Record<ChannelName, { input: z.ZodType; output: z.ZodType }>;
 
 // Compile-time check that CHANNEL_NAMES and CONTRACT list the same channels.
@@ -81,6 +105,8 @@ export const IpcResultSchema = z.union([
 export const AppEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('link.updated'), record: LinkRecordSchema }),
   z.object({ type: z.literal('settings.changed'), view: SettingsViewSchema }),
+  /** How many links are still waiting for payment (tray/dock badge, history header). */
+  z.object({ type: z.literal('links.waiting'), count: z.number().int() }),
   z.object({ type: z.literal('navigate'), to: z.enum(['new', 'history', 'settings', 'link']), merchantRef: z.string().optional() }),
 ]);
 export type AppEvent = z.infer<typeof AppEventSchema>;

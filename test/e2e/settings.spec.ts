@@ -1,10 +1,20 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
 import { createKeytarSecretStore } from '../../src/main/secret-store';
 import { startBridgeApp } from '../../src/web-bridge/bridge-app';
 
 const CONTRACT = 'GCR_2H69XY35227V2VKP9WRA3SJ0W95RP0';
+
+/** The app opens on "New link"; these tests start from Settings. */
+async function openSettings(page: Page): Promise<void> {
+  await page.getByRole('button', { name: /^(Settings|Einstellungen)/ }).click();
+}
+
+test.beforeEach(async ({ page }) => {
+  await openSettings(page);
+});
 
 test('first start is Demo, clearly marked', async ({ page }) => {
   await expect(page.getByRole('heading', { name: 'Settings' })).toBeVisible();
@@ -51,6 +61,7 @@ test('settings are saved and survive a reload; the secret goes to the keychain o
   expect(await page.content()).not.toContain(secret);
 
   await page.reload();
+  await openSettings(page);
   await expect(page.getByLabel('Client ID')).toHaveValue('merchant-client-7');
   await expect(page.getByLabel('Contract ID')).toHaveValue(CONTRACT);
   await expect(page.getByTestId('secret-status')).toContainText('Stored in the keychain');
@@ -77,6 +88,7 @@ test('without a reachable keychain the screen says so and offers no secret field
   const app = await startBridgeApp({ secretStore: createKeytarSecretStore({ loadKeytar: () => Promise.reject(new Error('no secret service')) }) });
   try {
     await page.goto(app.url);
+    await openSettings(page);
     await page.getByRole('radio', { name: /Testing/ }).check();
     await page.getByLabel('Client ID').fill('client-x');
     await page.getByRole('button', { name: 'Save settings' }).click();

@@ -2,9 +2,17 @@ import { useEffect, useState } from 'react';
 import { I18nProvider, useI18n, type MessageKey } from './i18n';
 import { useAppState, type AppState } from './use-app-state';
 import { SettingsScreen } from './screens/SettingsScreen';
+import { NewLinkScreen } from './screens/NewLinkScreen';
+import { LinkScreen } from './screens/LinkScreen';
+import { CustomerDisplay } from './screens/CustomerDisplay';
 import { shortcutLabel, useShortcuts } from './shortcuts';
+import { call, subscribe } from './api';
+import { draftFromRecord, emptyDraft, type LinkDraft } from './link-draft';
+import type { LinkRecord } from '../../shared/link';
 
-export type ScreenName = 'settings';
+export type ScreenName = 'new' | 'settings';
+
+type Route = { screen: 'new' } | { screen: 'link'; record: LinkRecord } | { screen: 'settings' };
 
 interface NavItem {
   screen: ScreenName;
@@ -12,13 +20,35 @@ interface NavItem {
   key: string;
 }
 
-const NAV: NavItem[] = [{ screen: 'settings', label: 'nav.settings', key: ',' }];
+const NAV: NavItem[] = [
+  { screen: 'new', label: 'nav.new', key: 'n' },
+  { screen: 'settings', label: 'nav.settings', key: ',' },
+];
+
+const DISPLAY_HASH = /^#customer-display\/(.+)$/;
+
+function displayRefFromHash(): string | null {
+  const match = DISPLAY_HASH.exec(window.location.hash);
+  if (!match?.[1]) return null;
+  try {
+    return decodeURIComponent(match[1]);
+  } catch {
+    return null;
+  }
+}
 
 export function App() {
   const state = useAppState();
+  const [displayRef, setDisplayRef] = useState(displayRefFromHash);
+  useEffect(() => {
+    const onHash = () => setDisplayRef(displayRefFromHash());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
   useEffect(() => {
     document.documentElement.lang = state.lang;
   }, [state.lang]);
+  if (displayRef !== null) return <CustomerDisplay key={displayRef} merchantRef={displayRef} fallbackLang={state.lang} />;
   return (
     <I18nProvider lang={state.lang}>
       <Shell state={state} />
@@ -28,10 +58,39 @@ export function App() {
 
 function Shell({ state }: { state: AppState }) {
   const { t } = useI18n();
-  const [screen, setScreen] = useState<ScreenName>('settings');
-  useShortcuts(Object.fromEntries(NAV.map((item) => [item.key, () => setScreen(item.screen)])));
+  const [route, setRoute] = useState<Route>({ screen: 'new' });
+  // The form's content lives here so that visiting Settings or a failed create loses nothing.
+  const [draft, setDraft] = useState<LinkDraft | null>(null);
+  const [formKey, setFormKey] = useState(0);
+  const [focusToken, setFocusToken] = useState(0);
+  const settings = state.view?.settings;
+
+  const newLink = () => {
+    if (route.screen === 'link') {
+      // Next customer: a fresh form.
+      setDraft(null);
+      setFormKey((k) => k + 1);
+    }
+    setRoute({ screen: 'new' });
+    setFocusToken((n) => n + 1);
+  };
+  const go = (screen: ScreenName) => (screen === 'new' ? newLink() : setRoute({ screen }));
+
+  useShortcuts(Object.fromEntries(NAV.map((item) => [item.key, () => go(item.screen)])));
+
+  useEffect(() => {
+    return subscribe((event) => {
+      if (event.type !== 'navigate') return;
+      if (event.to === 'settings') setRoute({ screen: 'settings' });
+      else if (event.to === 'new') setRoute({ screen: 'new' });
+      else if (event.merchantRef) {
+        void call('links.get', { merchantRef: event.merchantRef }).then((r) => r.ok && setRoute({ screen: 'link', record: r.value }));
+      }
+    });
+  }, []);
 
   const environment = state.info?.environment;
+  const activeNav: ScreenName = route.screen === 'settings' ? 'settings' : 'new';
   return (
     <div className="shell">
       <nav className="sidebar" aria-label="Link Desk">
@@ -44,9 +103,9 @@ function Shell({ state }: { state: AppState }) {
             <li key={item.screen}>
               <button
                 type="button"
-                className={screen === item.screen ? 'nav-item active' : 'nav-item'}
-                aria-current={screen === item.screen ? 'page' : undefined}
-                onClick={() => setScreen(item.screen)}
+                className={activeNav === item.screen ? 'nav-item active' : 'nav-item'}
+                aria-current={activeNav === item.screen ? 'page' : undefined}
+                onClick={() => go(item.screen)}
                 title={t('nav.shortcut', { keys: shortcutLabel(item.key) })}
               >
                 <span>{t(item.label)}</span>
@@ -72,8 +131,31 @@ function Shell({ state }: { state: AppState }) {
         )}
         {state.view === null ? (
           <p className="loading">{t('app.loading')}</p>
+        ) : route.screen === 'settings' ? (
+          <SettingsScreen view={state.view} onSaved={state.setView} />
+        ) : route.screen === 'link' ? (
+          <LinkScreen
+            key={route.record.merchantRef}
+            initial={route.record}
+            view={state.view}
+            onNewLink={newLink}
+            onCreateAgain={(record) => {
+              setDraft(draftFromRecord(record, state.lang, settings));
+              setFormKey((k) => k + 1);
+              setRoute({ screen: 'new' });
+            }}
+          />
         ) : (
-          screen === 'settings' && <SettingsScreen view={state.view} onSaved={state.setView} />
+          <NewLinkScreen
+            key={formKey}
+            draft={draft ?? emptyDraft(settings)}
+            onDraftChange={setDraft}
+            focusToken={focusToken}
+            onCreated={(record) => {
+              setDraft(null);
+              setRoute({ screen: 'link', record });
+            }}
+          />
         )}
       </main>
     </div>

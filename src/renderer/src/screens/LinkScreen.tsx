@@ -1,0 +1,235 @@
+import { useEffect, useRef, useState, type Ref } from 'react';
+import type { LinkRecord } from '../../../shared/link';
+import type { SettingsView } from '../../../shared/settings';
+import { composeEmail } from '../../../shared/email-text';
+import { DEFAULT_EMAIL_TEMPLATES } from '../../../shared/settings';
+import { isPaidStatus, statusLabelKey, statusTone } from '../../../shared/status';
+import { useI18n, type MessageKey } from '../i18n';
+import { call } from '../api';
+import { QrCode } from '../components/QrCode';
+import { ErrorBanner } from '../components/ErrorBanner';
+import { Notice } from '../components/Field';
+import { useLinkStatus } from '../use-link-status';
+import { downloadBlob, qrFileName, qrPngBlob, qrSvgFile } from '../qr';
+import { playPaidSound } from '../sound';
+import { shortcutLabel, useShortcuts } from '../shortcuts';
+import { QR_PAINTED_MARK } from '../bench-marks';
+
+export interface LinkScreenProps {
+  initial: LinkRecord;
+  view: SettingsView | null;
+  onNewLink: () => void;
+  onCreateAgain: (record: LinkRecord) => void;
+}
+
+const markPainted = () => performance.mark(QR_PAINTED_MARK);
+
+type Feedback = { tone: 'success' | 'error'; key: MessageKey } | null;
+
+/** Opens the customer-facing display; where main cannot (the web bridge), as a browser window. */
+export async function openCustomerDisplay(merchantRef: string): Promise<boolean> {
+  const result = await call('display.open', { merchantRef });
+  if (result.ok && result.value.opened) return true;
+  const opened = window.open(`${location.pathname}#customer-display/${encodeURIComponent(merchantRef)}`, 'link-desk-customer-display');
+  return opened !== null;
+}
+
+export function LinkScreen({ initial, view, onNewLink, onCreateAgain }: LinkScreenProps) {
+  const { t, money } = useI18n();
+  const { record: current, offline, problem } = useLinkStatus(initial.merchantRef, initial);
+  const record = current ?? initial;
+  const [feedback, setFeedback] = useState<Feedback>(null);
+  const copyRef = useRef<HTMLButtonElement>(null);
+  const paidBefore = useRef(isPaidStatus(initial.status));
+  const sound = view?.settings.sound ?? false;
+
+  useEffect(() => {
+    copyRef.current?.focus();
+  }, []);
+
+  useEffect(() => {
+    const paid = isPaidStatus(record.status);
+    // Only a payment that happens while the link is on screen chimes, not reopening a paid one.
+    if (paid && !paidBefore.current && sound) playPaidSound();
+    paidBefore.current = paid;
+  }, [record.status, sound]);
+
+  useEffect(() => {
+    if (!feedback) return;
+    const timer = setTimeout(() => setFeedback(null), 4000);
+    return () => clearTimeout(timer);
+  }, [feedback]);
+
+  const url = record.paymentUrl ?? '';
+  const email = () =>
+    composeEmail({
+      record,
+      template: view?.settings.emailTemplates[record.language] ?? DEFAULT_EMAIL_TEMPLATES[record.language],
+      merchantName: view?.settings.merchantName ?? '',
+    });
+  const fileLabel = record.reference || record.merchantRef;
+
+  const copy = async (text: string, done: MessageKey) => {
+    try {
+      await navigator.clipboard.writeText(text);
+      setFeedback({ tone: 'success', key: done });
+    } catch {
+      setFeedback({ tone: 'error', key: 'link.copyFailed' });
+    }
+  };
+  const actions = {
+    copyLink: () => void copy(url, 'link.copied'),
+    copyEmail: () => void copy(email().body, 'link.emailCopied'),
+    mailApp: async () => {
+      const result = await call('shell.openExternal', { url: email().mailto });
+      setFeedback(result.ok && result.value.opened ? { tone: 'success', key: 'link.mailOpened' } : { tone: 'error', key: 'link.mailFailed' });
+    },
+    openPage: async () => {
+      const result = await call('shell.openExternal', { url });
+      if (result.ok && result.value.opened) return;
+      if (window.open(url, '_blank', 'noopener') === null) setFeedback({ tone: 'error', key: 'link.openFailed' });
+    },
+    savePng: async () => {
+      try {
+        downloadBlob(await qrPngBlob(url), qrFileName(fileLabel, 'png'));
+        setFeedback({ tone: 'success', key: 'link.saved' });
+      } catch {
+        setFeedback({ tone: 'error', key: 'link.saveFailed' });
+      }
+    },
+    saveSvg: () => {
+      downloadBlob(new Blob([qrSvgFile(url)], { type: 'image/svg+xml' }), qrFileName(fileLabel, 'svg'));
+      setFeedback({ tone: 'success', key: 'link.saved' });
+    },
+    print: () => window.print(),
+    display: async () => {
+      if (!(await openCustomerDisplay(record.merchantRef))) setFeedback({ tone: 'error', key: 'link.displayFailed' });
+    },
+  };
+
+  useShortcuts({
+    l: actions.copyLink,
+    e: actions.copyEmail,
+    m: () => void actions.mailApp(),
+    o: () => void actions.openPage(),
+    s: () => void actions.savePng(),
+    'shift+s': actions.saveSvg,
+    p: actions.print,
+    d: () => void actions.display(),
+  });
+
+  const tone = statusTone(record.status);
+  const paid = isPaidStatus(record.status);
+  const amount = money(record.amountCents, record.currency);
+  const customerName = [record.customer?.forename, record.customer?.surname].filter(Boolean).join(' ') || record.customer?.companyname || '';
+  const statusHint = statusHintKey(record.status);
+
+  return (
+    <div className={`screen link-screen tone-${tone}`} aria-labelledby="link-title">
+      {paid && (
+        <div className="paid-banner" role="status" data-testid="paid-banner">
+          <span className="paid-check" aria-hidden="true">✓</span>
+          <span className="paid-word">{t('status.ok')}</span>
+          <span className="paid-amount">{amount}</span>
+        </div>
+      )}
+      <header className="screen-header link-header">
+        <h1 id="link-title">{t('link.title')}</h1>
+        {record.isDemo && <span className="demo-tag" data-testid="demo-tag">{t('link.demo')}</span>}
+      </header>
+
+      <div className="link-layout">
+        <section className="card qr-card" aria-label={t('link.qrLabel')}>
+          {url ? <QrCode url={url} label={t('link.qrLabel')} onPainted={markPainted} /> : <p className="muted">{t('link.noUrl')}</p>}
+          <p className="qr-caption">{t('link.scan')}</p>
+          <p className="link-url" title={url}>{url}</p>
+        </section>
+
+        <section className="link-details">
+          <p className="big-amount" data-testid="link-amount">{amount}</p>
+          {record.reference && <p className="big-reference" data-testid="link-reference">{record.reference}</p>}
+          {(customerName || record.customer?.email) && (
+            <p className="link-customer muted">{[customerName, record.customer?.email].filter(Boolean).join(' · ')}</p>
+          )}
+          <div className={`status-line status-${tone}`} data-testid="link-status" data-status={record.status ?? ''} aria-live="polite">
+            <span className="status-dot" aria-hidden="true" />
+            <span>{t(statusLabelKey(record.status) as MessageKey)}</span>
+          </div>
+          {statusHint && <p className="status-hint muted">{t(statusHint)}</p>}
+          {offline && <Notice tone="warning" testId="offline-notice">{t('link.offline')}</Notice>}
+          {problem && !offline && <ErrorBanner error={problem} testId="status-problem" />}
+          {(record.status === 'failed' || record.status === 'cancelled') && (
+            <button type="button" className="button primary" onClick={() => onCreateAgain(record)} data-testid="create-again">
+              {t('link.createAgain')}
+            </button>
+          )}
+
+          <div className="actions" role="group" aria-label={t('link.actions')}>
+            <ActionButton label={t('link.copyLink')} keys="l" onClick={actions.copyLink} buttonRef={copyRef} primary disabled={!url} />
+            <ActionButton label={t('link.copyEmail')} keys="e" onClick={actions.copyEmail} disabled={!url} />
+            <ActionButton label={t('link.mailApp')} keys="m" onClick={() => void actions.mailApp()} disabled={!url} />
+            <ActionButton label={t('link.openPage')} keys="o" onClick={() => void actions.openPage()} disabled={!url} />
+            <ActionButton label={t('link.display')} keys="d" onClick={() => void actions.display()} />
+            <ActionButton label={t('link.savePng')} keys="s" onClick={() => void actions.savePng()} disabled={!url} />
+            <ActionButton label={t('link.saveSvg')} keys="shift+s" onClick={actions.saveSvg} disabled={!url} />
+            <ActionButton label={t('link.print')} keys="p" onClick={actions.print} disabled={!url} />
+            <ActionButton label={t('link.newLink')} keys="n" onClick={onNewLink} />
+          </div>
+          <div className="feedback-slot" aria-live="polite">
+            {feedback && <Notice tone={feedback.tone} testId="action-feedback">{t(feedback.key)}</Notice>}
+          </div>
+
+          <details className="email-preview">
+            <summary>{t('link.emailPreview', { language: t(`lang.${record.language}`) })}</summary>
+            <EmailPreview compose={email} />
+          </details>
+        </section>
+      </div>
+
+      <div className="print-sheet" aria-hidden="true">
+        {url && <QrCode url={url} label={t('link.qrLabel')} testHook={false} />}
+        <p className="print-amount">{amount}</p>
+        {record.reference && <p className="print-reference">{record.reference}</p>}
+      </div>
+    </div>
+  );
+}
+
+function EmailPreview({ compose }: { compose: () => { subject: string; body: string } }) {
+  const { t } = useI18n();
+  const { subject, body } = compose();
+  return (
+    <div className="email-text" data-testid="email-preview">
+      <p><strong>{t('settings.email.subject')}:</strong> {subject}</p>
+      <pre>{body}</pre>
+    </div>
+  );
+}
+
+function statusHintKey(status: string | null): MessageKey | null {
+  switch (status) {
+    case 'created':
+      return 'status.created.hint';
+    case 'pending':
+      return 'status.pending.hint';
+    case 'approved':
+      return 'status.approved.hint';
+    case 'failed':
+      return 'status.failed.hint';
+    case 'cancelled':
+      return 'status.cancelled.hint';
+    default:
+      return null;
+  }
+}
+
+function ActionButton({ label, keys, onClick, primary, disabled, buttonRef }: { label: string; keys: string; onClick: () => void; primary?: boolean; disabled?: boolean; buttonRef?: Ref<HTMLButtonElement> }) {
+  const shortcut = shortcutLabel(keys);
+  return (
+    <button type="button" ref={buttonRef} className={primary ? 'button primary action' : 'button secondary action'} onClick={onClick}
+      disabled={disabled} aria-keyshortcuts={shortcut.replace('⌘', 'Meta+')}>
+      <span>{label}</span>
+      <kbd>{shortcut}</kbd>
+    </button>
+  );
+}

@@ -1,0 +1,259 @@
+import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { CURRENCIES, type Currency } from '../../../shared/money';
+import { PAYMENT_METHODS, type LinkRecord, type PaymentMethodChoice } from '../../../shared/link';
+import { countryOptions } from '../../../shared/countries';
+import type { AppError } from '../../../shared/errors';
+import type { Language } from '../../../shared/settings';
+import { isMessageKey, useI18n, type MessageKey } from '../i18n';
+import { call } from '../api';
+import { AmountField } from '../components/AmountField';
+import { Field } from '../components/Field';
+import { ErrorBanner } from '../components/ErrorBanner';
+import { checkDraft, hasCustomerData, type LinkDraft } from '../link-draft';
+import { shortcutLabel, useShortcuts } from '../shortcuts';
+import { CREATED_MARK } from '../bench-marks';
+
+export interface NewLinkScreenProps {
+  draft: LinkDraft;
+  onDraftChange: (draft: LinkDraft) => void;
+  onCreated: (record: LinkRecord) => void;
+  /** Changes whenever "New link" is asked for again while this screen is open: focus the amount. */
+  focusToken: number;
+}
+
+type CustomerText = Exclude<keyof LinkDraft['customer'], 'address'>;
+type AddressText = keyof LinkDraft['customer']['address'];
+
+
+export function NewLinkScreen({ draft, onDraftChange, onCreated, focusToken }: NewLinkScreenProps) {
+  const { t, lang } = useI18n();
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [failure, setFailure] = useState<AppError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const busyRef = useRef(false);
+  const [customerOpen, setCustomerOpen] = useState(() => hasCustomerData(draft));
+  const [moreOpen, setMoreOpen] = useState(false);
+  const amountRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    amountRef.current?.focus();
+  }, [focusToken]);
+
+  const update = (patch: (d: LinkDraft) => void, clear?: string) => {
+    const next = structuredClone(draft);
+    patch(next);
+    onDraftChange(next);
+    if (clear && errors[clear]) {
+      setErrors(({ [clear]: _dropped, ...rest }) => rest);
+    }
+  };
+  const fieldText = (path: string) => {
+    const message = errors[path];
+    if (message === undefined) return undefined;
+    return isMessageKey(message) ? t(message) : message;
+  };
+
+  const showFieldErrors = (fields: Record<string, string>) => {
+    setErrors(fields);
+    const paths = Object.keys(fields);
+    if (paths.some((p) => p.startsWith('customer'))) setCustomerOpen(true);
+    if (paths.some((p) => p.startsWith('returnUrls'))) setMoreOpen(true);
+    // Put the cursor where the first problem is, so the person can fix it right away.
+    requestAnimationFrame(() => document.querySelector<HTMLElement>('.new-link [aria-invalid="true"]')?.focus());
+  };
+
+  const submit = async (event?: FormEvent) => {
+    event?.preventDefault();
+    if (busyRef.current) return;
+    setFailure(null);
+    const checked = checkDraft(draft, lang);
+    if (!checked.ok) {
+      showFieldErrors(checked.fields);
+      return;
+    }
+    busyRef.current = true;
+    setBusy(true);
+    const result = await call('links.create', checked.input);
+    busyRef.current = false;
+    setBusy(false);
+    if (result.ok) {
+      performance.mark(CREATED_MARK);
+      setErrors({});
+      onCreated(result.value);
+      return;
+    }
+    // Everything typed stays in the form; the problems go next to their fields or into the banner.
+    if (result.error.fields && Object.keys(result.error.fields).length > 0) showFieldErrors(result.error.fields);
+    setFailure(result.error);
+  };
+
+  useShortcuts({ Enter: () => void submit() });
+
+  const onFormKeyDown = (event: KeyboardEvent<HTMLFormElement>) => {
+    // Enter in a select does not submit a form by itself; at the counter it should.
+    if (event.key === 'Enter' && !event.ctrlKey && !event.metaKey && (event.target as HTMLElement).tagName === 'SELECT') {
+      event.preventDefault();
+      void submit();
+    }
+  };
+
+  const customerText = (name: CustomerText, label: MessageKey, type = 'text', autoComplete?: string) => (
+    <Field label={t(label)} error={fieldText(`customer.${name}`)}>
+      {(f) => (
+        <input id={f.id} aria-describedby={f.describedBy} aria-invalid={f.invalid} type={type} autoComplete={autoComplete ?? 'off'}
+          value={draft.customer[name]} onChange={(e) => update((d) => void (d.customer[name] = e.target.value), `customer.${name}`)} />
+      )}
+    </Field>
+  );
+  const addressText = (name: AddressText, label: MessageKey, className?: string) => (
+    <Field label={t(label)} error={fieldText(`customer.address.${name}`)} className={className}>
+      {(f) => (
+        <input id={f.id} aria-describedby={f.describedBy} aria-invalid={f.invalid} autoComplete="off"
+          value={draft.customer.address[name]} onChange={(e) => update((d) => void (d.customer.address[name] = e.target.value), `customer.address.${name}`)} />
+      )}
+    </Field>
+  );
+
+  const customerSummary = [[draft.customer.forename, draft.customer.surname].filter(Boolean).join(' '), draft.customer.companyname, draft.customer.email]
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .join(' · ');
+
+  return (
+    <form className="screen new-link" onSubmit={(e) => void submit(e)} onKeyDown={onFormKeyDown} noValidate aria-labelledby="new-title" aria-busy={busy}>
+      <header className="screen-header">
+        <h1 id="new-title">{t('new.title')}</h1>
+        <p className="subtitle">{t('new.subtitle')}</p>
+      </header>
+
+      <section className="card new-main">
+        <div className="amount-row">
+          <AmountField
+            value={draft.amountText}
+            locale={lang}
+            currency={draft.currency}
+            error={errors['amountCents']}
+            inputRef={amountRef}
+            autoFocus
+            onChange={(text) => update((d) => void (d.amountText = text), 'amountCents')}
+          />
+          <Field label={t('new.currency')} className="currency-field">
+            {(f) => (
+              <select id={f.id} value={draft.currency} onChange={(e) => update((d) => void (d.currency = e.target.value as Currency))}>
+                {CURRENCIES.map((c) => <option key={c} value={c}>{c}</option>)}
+              </select>
+            )}
+          </Field>
+        </div>
+        <Field label={t('new.reference')} hint={t('new.reference.hint')} error={fieldText('reference')}>
+          {(f) => (
+            <input id={f.id} aria-describedby={f.describedBy} aria-invalid={f.invalid} autoComplete="off" maxLength={200}
+              value={draft.reference} onChange={(e) => update((d) => void (d.reference = e.target.value), 'reference')} />
+          )}
+        </Field>
+        <div className="grid-2">
+          <Field label={t('new.language')} error={fieldText('language')}>
+            {(f) => (
+              <select id={f.id} aria-describedby={f.describedBy} value={draft.language} onChange={(e) => update((d) => void (d.language = e.target.value as Language))}>
+                <option value="de">{t('lang.de')}</option>
+                <option value="en">{t('lang.en')}</option>
+              </select>
+            )}
+          </Field>
+          <Field label={t('new.method')} hint={t('new.method.hint')} error={fieldText('paymentMethod')}>
+            {(f) => (
+              <select id={f.id} aria-describedby={f.describedBy} value={draft.paymentMethod} onChange={(e) => update((d) => void (d.paymentMethod = e.target.value as PaymentMethodChoice))}>
+                <option value="any">{t('method.any')}</option>
+                {PAYMENT_METHODS.map((m) => <option key={m} value={m}>{t(`method.${m}`)}</option>)}
+              </select>
+            )}
+          </Field>
+        </div>
+      </section>
+
+      <section className="card disclosure">
+        <button type="button" className="disclosure-toggle" aria-expanded={customerOpen} aria-controls="customer-fields" onClick={() => setCustomerOpen((o) => !o)}>
+          <span className="chevron" aria-hidden="true">▸</span>
+          <span className="disclosure-title">{t('new.customer')}</span>
+          {!customerOpen && customerSummary && <span className="disclosure-summary">{customerSummary}</span>}
+        </button>
+        {customerOpen && (
+          <div id="customer-fields" className="disclosure-body">
+            <p className="muted small">{t('new.customer.hint')}</p>
+            <div className="grid-3">
+              <Field label={t('customer.salutation')} error={fieldText('customer.salutation')}>
+                {(f) => (
+                  <select id={f.id} aria-describedby={f.describedBy} value={draft.customer.salutation} onChange={(e) => update((d) => void (d.customer.salutation = e.target.value), 'customer.salutation')}>
+                    <option value="">{t('customer.salutation.none')}</option>
+                    <option value="Frau">{t('customer.salutation.ms')}</option>
+                    <option value="Herr">{t('customer.salutation.mr')}</option>
+                  </select>
+                )}
+              </Field>
+              {customerText('forename', 'customer.forename')}
+              {customerText('surname', 'customer.surname')}
+            </div>
+            <div className="grid-2">
+              {customerText('companyname', 'customer.company')}
+              {customerText('email', 'customer.email', 'email')}
+            </div>
+            <div className="grid-3">
+              {customerText('phone', 'customer.phone', 'tel')}
+              {customerText('mobile', 'customer.mobile', 'tel')}
+              {customerText('dob', 'customer.dob', 'date')}
+            </div>
+            <div className="grid-street">
+              {addressText('street', 'customer.street')}
+              {addressText('street_number', 'customer.streetNumber')}
+            </div>
+            {addressText('additional_address_data', 'customer.additional')}
+            <div className="grid-city">
+              {addressText('postal_code', 'customer.postalCode')}
+              {addressText('city', 'customer.city')}
+              <Field label={t('customer.country')} error={fieldText('customer.address.country')}>
+                {(f) => (
+                  <select id={f.id} aria-describedby={f.describedBy} aria-invalid={f.invalid} value={draft.customer.address.country}
+                    onChange={(e) => update((d) => void (d.customer.address.country = e.target.value), 'customer.address.country')}>
+                    <option value="">{t('customer.country.none')}</option>
+                    {countryOptions(lang).map((c) => <option key={c.code} value={c.code}>{c.name}</option>)}
+                  </select>
+                )}
+              </Field>
+            </div>
+          </div>
+        )}
+      </section>
+
+      <section className="card disclosure">
+        <button type="button" className="disclosure-toggle" aria-expanded={moreOpen} aria-controls="more-fields" onClick={() => setMoreOpen((o) => !o)}>
+          <span className="chevron" aria-hidden="true">▸</span>
+          <span className="disclosure-title">{t('new.more')}</span>
+        </button>
+        {moreOpen && (
+          <div id="more-fields" className="disclosure-body">
+            <p className="muted small">{t('new.more.hint')}</p>
+            {(['success', 'error', 'abort'] as const).map((kind) => (
+              <Field key={kind} label={t(`settings.returnUrls.${kind}`)} error={fieldText(`returnUrls.${kind}`)}>
+                {(f) => (
+                  <input id={f.id} aria-describedby={f.describedBy} aria-invalid={f.invalid} type="url" placeholder="https://"
+                    value={draft.returnUrls[kind]} onChange={(e) => update((d) => void (d.returnUrls[kind] = e.target.value), `returnUrls.${kind}`)} />
+                )}
+              </Field>
+            ))}
+          </div>
+        )}
+      </section>
+
+      <footer className="form-footer">
+        {failure && <ErrorBanner error={failure} testId="create-error" />}
+        <button type="submit" className="button primary large" disabled={busy} aria-keyshortcuts="Enter">
+          {busy ? t('new.creating') : t('new.create')}
+          <kbd className="on-primary">↵</kbd>
+        </button>
+      </footer>
+      <p className="shortcut-line muted small">
+        {t('new.shortcuts', { settings: shortcutLabel(',') })}
+      </p>
+    </form>
+  );
+}

@@ -1,4 +1,4 @@
-import { open, readdir, rename, rm, copyFile, stat } from 'node:fs/promises';
+import { open, readdir, rm, copyFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
@@ -53,23 +53,6 @@ export async function syncFolder(dir: string): Promise<void> {
 
 export function isErrno(error: unknown, code: string): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === code;
-}
-
-/**
- * Writes `chunks` to `name` so that readers see either the old file or the whole new one:
- * temp file, fsync, rename over, fsync the folder.
- */
-export async function writeFileAtomically(dir: string, name: string, tempName: string, chunks: AsyncIterable<string>): Promise<void> {
-  const tempPath = join(dir, tempName);
-  const handle = await open(tempPath, 'w');
-  try {
-    for await (const chunk of chunks) await handle.write(chunk);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await rename(tempPath, join(dir, name));
-  await syncFolder(dir);
 }
 
 /** A free `history.damaged-<time>[-n].jsonl` name; never overwrites an earlier one. */

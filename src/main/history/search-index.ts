@@ -1,24 +1,43 @@
 import type { LinkRecord } from '../../shared/link';
 import { parseAmount } from '../../shared/money';
-import { KNOWN_STATUSES, isPaidStatus } from '../../shared/status';
+import { KNOWN_STATUSES, isFinalStatus, isPaidStatus } from '../../shared/status';
 import { historyStatus, needsShipping } from '../../shared/history-query';
-import type { HistoryCurrencyTotal, HistoryQuery, HistorySortField } from '../../shared/history-query';
 
 /**
- * One record plus what searching and sorting it needs, computed once per put so a query over
- * 100,000 links is a plain scan without per-record string work.
+ * What searching, filtering, sorting and the totals need of one record, computed once per put
+ * (and stored in the snapshot's index) so that neither opening nor querying has to read records.
  */
-export interface IndexedRecord {
-  readonly record: LinkRecord;
-  /** Lower-case text of every searchable field, separated so a term cannot span two fields. */
-  readonly haystack: string;
+export interface IndexRow {
+  readonly merchantRef: string;
+  readonly id: string | null;
   readonly createdMs: number;
   readonly updatedMs: number;
-  readonly statusRank: number;
+  readonly amountCents: number;
+  readonly refundedCents: number;
+  readonly currency: string;
+  /** {@link historyStatus}: what the merchant filters and sorts by. */
+  readonly status: string;
+  /** ROW_* bits. */
+  readonly flags: number;
+  /** Lower-case text of every searchable field, separated so a term cannot span two fields. */
+  readonly searchText: string;
   readonly referenceKey: string;
 }
 
-const FIELD_SEPARATOR = '\u0000';
+export const ROW_LIVE = 1;
+/** Recorded before its create request; the answer has not arrived (yet). */
+export const ROW_CREATING = 2;
+/** Never polled again ({@link isFinalStatus}). */
+export const ROW_FINAL = 4;
+/** Counts into the "paid" total. */
+export const ROW_PAID = 8;
+export const ROW_NEEDS_SHIPPING = 16;
+
+/**
+ * Ends every field and every record in the search text. DEL is not a control character for JSON,
+ * so the snapshot stores the text without escapes; a search word containing it matches no text.
+ */
+export const SEARCH_SEPARATOR = '\u007f';
 
 const NON_ASCII = /[^\u0000-\u007f]/;
 
@@ -28,12 +47,18 @@ function foldText(text: string): string {
   return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/ß/g, 'ss');
 }
 
-/** Keeps the umlaut as typed too: some people type "mueller", some "müller". */
-function searchText(text: string): string {
+const LINE_BREAKS = /[\r\n]/g;
+
+/**
+ * Keeps the umlaut as typed too: some people type "mueller", some "müller". Line breaks become
+ * spaces (a search word never contains either), so the snapshot stores the text as one line.
+ */
+function searchTextOf(field: string): string {
+  const text = field.includes('\n') || field.includes('\r') ? field.replace(LINE_BREAKS, ' ') : field;
   if (!NON_ASCII.test(text)) return text.toLowerCase();
   const lower = text.normalize('NFC').toLowerCase();
   const folded = foldText(text);
-  return folded === lower ? lower : `${lower}${FIELD_SEPARATOR}${folded}`;
+  return folded === lower ? lower : `${lower}${SEARCH_SEPARATOR}${folded}`;
 }
 
 function digitsAt(text: string, start: number, end: number): number {
@@ -47,7 +72,7 @@ function digitsAt(text: string, start: number, end: number): number {
 }
 
 /**
- * Date.parse dominates opening 100,000 records, so our own timestamps
+ * Date.parse dominates indexing many records, so our own timestamps
  * (`2024-05-01T10:00:00.000Z`, from toISOString) are read digit by digit.
  */
 function timeOf(iso: string): number {
@@ -65,16 +90,16 @@ function timeOf(iso: string): number {
 // Merchant order: not yet a link, waiting, then paid, then the dead ends; unknown statuses last.
 const STATUS_ORDER: readonly string[] = ['creating', 'create_failed', ...KNOWN_STATUSES];
 
-function statusRankOf(record: LinkRecord): number {
-  const index = STATUS_ORDER.indexOf(historyStatus(record));
+export function statusRankOf(status: string): number {
+  const index = STATUS_ORDER.indexOf(status);
   return index < 0 ? STATUS_ORDER.length : index;
 }
 
-export function indexRecord(record: LinkRecord): IndexedRecord {
+export function indexRowOf(record: LinkRecord): IndexRow {
   const customer = record.customer;
-  let haystack = '';
+  let text = '';
   const add = (field: string | null | undefined): void => {
-    if (field) haystack = haystack === '' ? searchText(field) : `${haystack}${FIELD_SEPARATOR}${searchText(field)}`;
+    if (field) text = text === '' ? searchTextOf(field) : `${text}${SEARCH_SEPARATOR}${searchTextOf(field)}`;
   };
   add(record.reference);
   if (customer) {
@@ -85,18 +110,29 @@ export function indexRecord(record: LinkRecord): IndexedRecord {
   add(record.merchantRef);
   add(record.id);
   add(record.transactionId);
+  const flags =
+    ROW_LIVE |
+    (record.state === 'creating' ? ROW_CREATING : 0) |
+    (isFinalStatus(record.status) ? ROW_FINAL : 0) |
+    (record.state === 'created' && isPaidStatus(record.status) ? ROW_PAID : 0) |
+    (needsShipping(record) ? ROW_NEEDS_SHIPPING : 0);
   return {
-    record,
-    haystack,
+    merchantRef: record.merchantRef,
+    id: record.id,
     createdMs: timeOf(record.createdAt),
     updatedMs: timeOf(record.updatedAt),
-    statusRank: statusRankOf(record),
+    amountCents: record.amountCents,
+    refundedCents: record.refundedCents,
+    currency: record.currency,
+    status: historyStatus(record),
+    flags,
+    searchText: text,
     referenceKey: record.reference === '' ? '' : foldText(record.reference),
   };
 }
 
 /** One typed word: it matches a field's text or, read as money in either locale, the amount. */
-interface SearchTerm {
+export interface SearchTerm {
   readonly text: string;
   readonly amounts: readonly number[];
 }
@@ -126,15 +162,6 @@ export function compileSearch(search: string | undefined): CompiledSearch | null
   return { terms, wholeAmounts: terms.length > 1 ? amountsTypedAs(trimmed) : [] };
 }
 
-export function matchesSearch(entry: IndexedRecord, search: CompiledSearch): boolean {
-  const amount = entry.record.amountCents;
-  if (search.wholeAmounts.includes(amount)) return true;
-  for (const term of search.terms) {
-    if (!entry.haystack.includes(term.text) && !term.amounts.includes(amount)) return false;
-  }
-  return true;
-}
-
 /** Local-time day bounds: [start of `from`, start of the day after `to`). */
 export function dayRange(from: string | undefined, to: string | undefined): { fromMs: number; toMs: number } {
   const startOf = (day: string, addDays: number): number => {
@@ -155,52 +182,4 @@ export interface StatusFilter {
 export function compileStatusFilter(statuses: readonly string[] | undefined): StatusFilter | null {
   if (statuses === undefined || statuses.length === 0) return null;
   return { statuses: new Set(statuses.filter((s) => s !== 'needs_shipping')), needsShipping: statuses.includes('needs_shipping') };
-}
-
-export function matchesStatus(entry: IndexedRecord, filter: StatusFilter): boolean {
-  if (filter.statuses.has(historyStatus(entry.record))) return true;
-  return filter.needsShipping && needsShipping(entry.record);
-}
-
-type Comparator = (a: IndexedRecord, b: IndexedRecord) => number;
-
-function keyComparator(field: HistorySortField): Comparator {
-  switch (field) {
-    case 'createdAt':
-      return (a, b) => a.createdMs - b.createdMs;
-    case 'updatedAt':
-      return (a, b) => a.updatedMs - b.updatedMs;
-    case 'amountCents':
-      return (a, b) => a.record.amountCents - b.record.amountCents;
-    case 'status':
-      return (a, b) => a.statusRank - b.statusRank;
-    case 'reference':
-      return (a, b) => (a.referenceKey < b.referenceKey ? -1 : a.referenceKey > b.referenceKey ? 1 : 0);
-  }
-}
-
-/** Ties go newest first, then by merchantRef, so paging never shows a record twice. */
-export function sortComparator(sort: HistoryQuery['sort']): Comparator {
-  const byKey = keyComparator(sort.field);
-  const sign = sort.direction === 'asc' ? 1 : -1;
-  return (a, b) =>
-    sign * byKey(a, b) ||
-    b.createdMs - a.createdMs ||
-    (a.record.merchantRef < b.record.merchantRef ? -1 : a.record.merchantRef > b.record.merchantRef ? 1 : 0);
-}
-
-export function totalsOf(entries: readonly IndexedRecord[]): HistoryCurrencyTotal[] {
-  const byCurrency = new Map<string, HistoryCurrencyTotal>();
-  for (const { record } of entries) {
-    let total = byCurrency.get(record.currency);
-    if (!total) {
-      total = { currency: record.currency, count: 0, amountCents: 0, paidCents: 0, refundedCents: 0 };
-      byCurrency.set(record.currency, total);
-    }
-    total.count += 1;
-    total.amountCents += record.amountCents;
-    if (record.state === 'created' && isPaidStatus(record.status)) total.paidCents += record.amountCents;
-    total.refundedCents += record.refundedCents;
-  }
-  return [...byCurrency.values()].sort((a, b) => b.count - a.count || (a.currency < b.currency ? -1 : 1));
 }

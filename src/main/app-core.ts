@@ -86,7 +86,7 @@ export async function createAppCore(deps: AppCoreDeps): Promise<AppCore> {
 
   const countWaiting = () => {
     let count = 0;
-    for (const record of history.all()) if (record.state === 'created' && !isFinalStatus(record.status)) count++;
+    for (const record of history.nonFinal()) if (record.state === 'created' && !isFinalStatus(record.status)) count++;
     return count;
   };
   // The tray/dock badge and the history header follow every change, at most a few times a second.
@@ -144,7 +144,7 @@ export async function createAppCore(deps: AppCoreDeps): Promise<AppCore> {
       const expiryDays = settings.load().linkExpiryDays;
       const now = new Date();
       let expiredCount = 0;
-      if (expiryDays > 0) for (const record of history.all()) if (isExpired(record, expiryDays, now)) expiredCount++;
+      if (expiryDays > 0) for (const record of history.nonFinal()) if (isExpired(record, expiryDays, now)) expiredCount++;
       const recovery = history.recovery;
       return {
         recovery: recovery ? { damagedLines: recovery.damagedLines, setAsideFiles: recovery.setAsideFiles } : null,

@@ -87,7 +87,7 @@ export function createFollowUpActions(deps: { links: LinkService; history: Histo
       let cancelled = 0;
       let failed = 0;
       const at = now();
-      for (const record of deps.history.all()) {
+      for (const record of deps.history.nonFinal()) {
         if (!isExpired(record, expiryDays, at)) continue;
         try {
           await cancel(record.merchantRef);

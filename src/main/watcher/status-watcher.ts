@@ -63,7 +63,7 @@ export function createStatusWatcher(deps: StatusWatcherDeps): StatusWatcher {
       const accountKey = await deps.currentAccountKey().catch(() => null);
       if (accountKey === null) return 0;
       const due: Array<{ record: LinkRecord; overdue: number }> = [];
-      for (const record of deps.history.all()) {
+      for (const record of deps.history.nonFinal()) {
         if (record.state !== 'created' || record.accountKey !== accountKey || isFinalStatus(record.status)) continue;
         const overdue = t - (lastCheck(record) + checkInterval(record, t));
         if (overdue >= 0) due.push({ record, overdue });

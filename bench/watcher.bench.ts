@@ -38,24 +38,28 @@ const started = Date.now();
 const paidAfterMs: number[] = [];
 let next = 0;
 
-// Every 5 s the customer at the counter pays the link on screen; the screen polls like the renderer.
+// The screen polls the link it shows every 2 s, like the renderer; at a random moment of that
+// cycle the customer pays it. Measured: time from paying to the screen seeing "paid".
 while (Date.now() - started < RUN_SECONDS * 1_000) {
   const onScreen = created[next++]!;
-  await simulator.control.pay(onScreen.id!, 'creditcard');
-  const paidAt = Date.now();
+  let paidAt = 0;
+  const payer = setTimeout(() => {
+    paidAt = Date.now();
+    void simulator.control.pay(onScreen.id!, 'creditcard');
+  }, 500 + Math.random() * 2_500);
   for (;;) {
     const record = await links.refresh(onScreen.merchantRef).catch(() => links.get(onScreen.merchantRef));
-    if (record.status === 'ok') {
+    if (record.status === 'ok' && paidAt > 0) {
       paidAfterMs.push(Date.now() - paidAt);
       break;
     }
-    if (Date.now() - paidAt > 30_000) {
+    if (paidAt > 0 && Date.now() - paidAt > 30_000) {
       paidAfterMs.push(Number.POSITIVE_INFINITY);
       break;
     }
     await new Promise((r) => setTimeout(r, SCREEN_POLL_MS));
   }
-  await new Promise((r) => setTimeout(r, Math.max(0, 5_000 - (Date.now() - paidAt))));
+  clearTimeout(payer);
 }
 watcher.stop();
 const elapsedMin = (Date.now() - started) / 60_000;
@@ -66,7 +70,8 @@ const median = paidAfterMs[Math.floor(paidAfterMs.length / 2)] ?? NaN;
 const worst = paidAfterMs[paidAfterMs.length - 1] ?? NaN;
 
 console.info(`load average: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-console.info(`watcher + screen API requests: ${perMinute.toFixed(1)} per minute (budget 60/min + burst) ${perMinute <= 62 ? 'OK' : 'OVER'}`);
+const allowed = elapsedMin * 60 + 3; // 1 per second plus the bucket's burst of 3
+console.info(`watcher + screen API requests: ${statusReads} in ${(elapsedMin * 60).toFixed(0)} s = ${perMinute.toFixed(1)} per minute (budget: 1/s + burst 3 = ${allowed.toFixed(0)}) ${statusReads <= allowed ? 'OK' : 'OVER'}`);
 console.info(`on-screen link shows "paid" after: median ${(median / 1000).toFixed(2)} s, worst ${(worst / 1000).toFixed(2)} s over ${paidAfterMs.length} payments (goal ≤ 3 s) ${worst <= 3_000 ? 'OK' : 'OVER'}`);
 
 await history.close();

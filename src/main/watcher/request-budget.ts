@@ -11,7 +11,8 @@ export interface RequestBudget {
 
 export function createRequestBudget(options: { perSecond?: number; burst?: number; now?: () => number } = {}): RequestBudget {
   const perSecond = options.perSecond ?? 1;
-  const burst = options.burst ?? 2;
+  // Room for the watcher's reserve plus one: the watcher can use the whole rate while the screen still gets its turn.
+  const burst = options.burst ?? 3;
   const now = options.now ?? Date.now;
   const buckets = new Map<string, { tokens: number; at: number }>();
 

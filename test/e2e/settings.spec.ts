@@ -111,3 +111,19 @@ test('a page on another origin cannot change anything through the bridge', async
   const stored = await bridge.core.dispatch('settings.get', { url: bridge.url, isTopFrame: true }, {});
   expect(stored).toMatchObject({ ok: true, value: { settings: { environment: 'demo', clientId: '' } } });
 });
+
+test('"Test connection" logs in with the saved settings and says plainly what is wrong', async ({ page }) => {
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expect(page.getByTestId('connection-feedback')).toContainText(/Connected: Demo at http:\/\/127\.0\.0\.1:\d+ accepted the credentials/);
+
+  await page.getByRole('radio', { name: /Testing/ }).check();
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expect(page.getByTestId('connection-feedback')).toContainText('unsaved changes');
+
+  await page.getByLabel('Client ID').fill('merchant-client-7');
+  await page.getByLabel('Contract ID').fill('GCR_2H69XY35227V2VKP9WRA3SJ0W95RP0');
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect(page.getByTestId('settings-feedback')).toHaveText('Settings saved.');
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expect(page.getByTestId('connection-feedback')).toContainText('No client secret is stored for this environment');
+});

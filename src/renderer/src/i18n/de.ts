@@ -63,6 +63,9 @@ export const de: Record<MessageKey, string> = {
   'settings.saved': 'Einstellungen gespeichert.',
   'settings.notSaved': 'Einstellungen nicht gespeichert. Bitte prüfen Sie die markierten Felder.',
   'settings.testConnection': 'Verbindung testen',
+  'settings.testConnection.hint': 'Meldet sich mit den gespeicherten Einstellungen und dem gespeicherten Secret an.',
+  'settings.testConnection.ok': 'Verbunden: {environment} unter {baseUrl} hat die Zugangsdaten akzeptiert.',
+  'settings.testConnection.unsaved': 'Es gibt ungespeicherte Änderungen. Der Test nutzt die gespeicherten Einstellungen – bitte zuerst speichern.',
 
   'lang.de': 'Deutsch',
   'lang.en': 'Englisch',

@@ -62,6 +62,9 @@ export const en = {
   'settings.saved': 'Settings saved.',
   'settings.notSaved': 'Settings not saved. Please check the marked fields.',
   'settings.testConnection': 'Test connection',
+  'settings.testConnection.hint': 'Logs in with the saved settings and the stored secret.',
+  'settings.testConnection.ok': 'Connected: {environment} at {baseUrl} accepted the credentials.',
+  'settings.testConnection.unsaved': 'You have unsaved changes. The test uses the saved settings — save first.',
 
   'lang.de': 'German',
   'lang.en': 'English',

@@ -6,7 +6,10 @@ import { call } from '../api';
 import { Field, Notice } from '../components/Field';
 
 /** Kept as a key or an error value, not as text, so it follows a language switch. */
-type Feedback = { tone: 'success' | 'error'; key: MessageKey } | { tone: 'error'; error: AppError } | null;
+type Feedback =
+  | { tone: 'success' | 'error' | 'warning'; key: MessageKey; vars?: Record<string, string> }
+  | { tone: 'error'; error: AppError }
+  | null;
 
 export function SettingsScreen({ view, onSaved }: { view: SettingsView; onSaved: (view: SettingsView) => void }) {
   const { t, tKey } = useI18n();
@@ -17,6 +20,24 @@ export function SettingsScreen({ view, onSaved }: { view: SettingsView; onSaved:
   const [secret, setSecret] = useState('');
   const [secretFeedback, setSecretFeedback] = useState<Feedback>(null);
   const [emailLang, setEmailLang] = useState<Language>(view.settings.paymentLanguage);
+  const [connectionFeedback, setConnectionFeedback] = useState<Feedback>(null);
+
+  const testConnection = async () => {
+    if (JSON.stringify(draft) !== JSON.stringify(view.settings)) {
+      setConnectionFeedback({ tone: 'warning', key: 'settings.testConnection.unsaved' });
+      return;
+    }
+    setBusy(true);
+    setConnectionFeedback(null);
+    const result = await call('connection.test', {});
+    setBusy(false);
+    if (result.ok) {
+      const environment = t(`settings.environment.${result.value.environment}` as MessageKey);
+      setConnectionFeedback({ tone: 'success', key: 'settings.testConnection.ok', vars: { environment, baseUrl: result.value.baseUrl } });
+    } else {
+      setConnectionFeedback({ tone: 'error', error: result.error });
+    }
+  };
 
   const update = (patch: (s: Settings) => void) => {
     setDraft((current) => {
@@ -155,6 +176,11 @@ export function SettingsScreen({ view, onSaved }: { view: SettingsView; onSaved:
             {secretFeedback && <FeedbackNotice feedback={secretFeedback} testId="secret-feedback" />}
           </div>
         )}
+        <div className="connection-test">
+          <button type="button" className="button secondary" disabled={busy} onClick={() => void testConnection()}>{t('settings.testConnection')}</button>
+          <span className="field-hint">{t('settings.testConnection.hint')}</span>
+        </div>
+        {connectionFeedback && <FeedbackNotice feedback={connectionFeedback} testId="connection-feedback" />}
       </section>
 
       <section className="card" aria-labelledby="sec-defaults">
@@ -227,7 +253,7 @@ export function SettingsScreen({ view, onSaved }: { view: SettingsView; onSaved:
 
 function FeedbackNotice({ feedback, testId }: { feedback: NonNullable<Feedback>; testId: string }) {
   const { t, errorText } = useI18n();
-  if ('key' in feedback) return <Notice tone={feedback.tone} testId={testId}>{t(feedback.key)}</Notice>;
+  if ('key' in feedback) return <Notice tone={feedback.tone} testId={testId}>{t(feedback.key, feedback.vars)}</Notice>;
   return (
     <Notice tone="error" testId={testId}>
       {errorText(feedback.error)}

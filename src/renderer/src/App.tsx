@@ -5,14 +5,16 @@ import { SettingsScreen } from './screens/SettingsScreen';
 import { NewLinkScreen } from './screens/NewLinkScreen';
 import { LinkScreen } from './screens/LinkScreen';
 import { CustomerDisplay } from './screens/CustomerDisplay';
+import { HistoryScreen } from './screens/HistoryScreen';
 import { shortcutLabel, useShortcuts } from './shortcuts';
 import { call, subscribe } from './api';
 import { draftFromRecord, emptyDraft, type LinkDraft } from './link-draft';
 import type { LinkRecord } from '../../shared/link';
 
-export type ScreenName = 'new' | 'settings';
+export type ScreenName = 'new' | 'history' | 'settings';
 
-type Route = { screen: 'new' } | { screen: 'link'; record: LinkRecord } | { screen: 'settings' };
+/** `from` keeps the History item highlighted while a link opened from the history is shown. */
+type Route = { screen: 'new' } | { screen: 'link'; record: LinkRecord; from?: 'history' } | { screen: 'history' } | { screen: 'settings' };
 
 interface NavItem {
   screen: ScreenName;
@@ -22,6 +24,7 @@ interface NavItem {
 
 const NAV: NavItem[] = [
   { screen: 'new', label: 'nav.new', key: 'n' },
+  { screen: 'history', label: 'nav.history', key: 'h' },
   { screen: 'settings', label: 'nav.settings', key: ',' },
 ];
 
@@ -83,6 +86,7 @@ function Shell({ state }: { state: AppState }) {
       if (event.type !== 'navigate') return;
       if (event.to === 'settings') setRoute({ screen: 'settings' });
       else if (event.to === 'new') setRoute({ screen: 'new' });
+      else if (event.to === 'history') setRoute({ screen: 'history' });
       else if (event.merchantRef) {
         void call('links.get', { merchantRef: event.merchantRef }).then((r) => r.ok && setRoute({ screen: 'link', record: r.value }));
       }
@@ -90,7 +94,7 @@ function Shell({ state }: { state: AppState }) {
   }, []);
 
   const environment = state.info?.environment;
-  const activeNav: ScreenName = route.screen === 'settings' ? 'settings' : 'new';
+  const activeNav: ScreenName = route.screen === 'settings' ? 'settings' : route.screen === 'history' || (route.screen === 'link' && route.from === 'history') ? 'history' : 'new';
   return (
     <div className="shell">
       <nav className="sidebar" aria-label="Link Desk">
@@ -133,6 +137,8 @@ function Shell({ state }: { state: AppState }) {
           <p className="loading">{t('app.loading')}</p>
         ) : route.screen === 'settings' ? (
           <SettingsScreen view={state.view} onSaved={state.setView} />
+        ) : route.screen === 'history' ? (
+          <HistoryScreen view={state.view} onOpenLink={(record) => setRoute({ screen: 'link', record, from: 'history' })} onNewLink={newLink} />
         ) : route.screen === 'link' ? (
           <LinkScreen
             key={route.record.merchantRef}

@@ -1,0 +1,252 @@
+import { useEffect, useRef, useState } from 'react';
+import '../history.css';
+import { call } from '../api';
+import { Notice } from '../components/Field';
+import { ErrorBanner } from '../components/ErrorBanner';
+import { useShortcuts } from '../shortcuts';
+import type { LinkRecord } from '../../../shared/link';
+import type { SettingsView } from '../../../shared/settings';
+import type { AppError } from '../../../shared/errors';
+import { useHistory, PAGE_SIZE } from '../history/use-history';
+import { HistoryTable } from '../history/HistoryTable';
+import { HistoryToolbar } from '../history/HistoryToolbar';
+import { CancelDialog, CancelExpiredDialog, RefundDialog, ShipDialog, type ActionDone } from '../history/ActionDialogs';
+import { canCancel, canRefund, canRemind, canShip, reminderFor, saveTextFile } from '../history/follow-up';
+import { useHistoryI18n, type HistoryMessageKey } from '../history/history-i18n';
+import type { MenuAction } from '../history/RowMenu';
+
+export interface HistoryScreenProps {
+  view: SettingsView | null;
+  /** Shows the link screen (QR, copy, e-mail) for this record. */
+  onOpenLink: (record: LinkRecord) => void;
+  /** "Create your first one" on an empty history. */
+  onNewLink?: () => void;
+}
+
+type Feedback = { tone: 'success' | 'error' | 'warning'; text: string; error?: AppError } | null;
+type OpenDialog = { kind: 'cancel' | 'ship' | 'refund'; record: LinkRecord } | { kind: 'expired'; count: number } | null;
+type Separator = ',' | ';';
+
+function isEditable(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && (target.isContentEditable || target.matches('input, textarea, select'));
+}
+
+export function HistoryScreen({ view, onOpenLink, onNewLink }: HistoryScreenProps) {
+  const i18n = useHistoryI18n();
+  const { th, thn, money, lang, count } = i18n;
+  const history = useHistory();
+  const searchRef = useRef<HTMLInputElement>(null);
+  const [feedback, setFeedback] = useState<Feedback>(null);
+  const [dialog, setDialog] = useState<OpenDialog>(null);
+  const [separator, setSeparator] = useState<Separator>(lang === 'de' ? ';' : ',');
+  const [exporting, setExporting] = useState(false);
+  const expiryDays = view?.settings.linkExpiryDays ?? 0;
+  const merchantName = view?.settings.merchantName ?? '';
+
+  const focusSearch = () => {
+    searchRef.current?.focus();
+    searchRef.current?.select();
+  };
+  useShortcuts({ f: focusSearch });
+  useEffect(() => {
+    searchRef.current?.focus();
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey || isEditable(event.target)) return;
+      if (document.querySelector('dialog[open]')) return;
+      event.preventDefault();
+      focusSearch();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  useEffect(() => {
+    if (!feedback || feedback.tone === 'error') return;
+    const timer = setTimeout(() => setFeedback(null), 8000);
+    return () => clearTimeout(timer);
+  }, [feedback]);
+
+  const say = (tone: 'success' | 'error' | 'warning', key: HistoryMessageKey, vars?: Record<string, string | number>) => setFeedback({ tone, text: th(key, vars) });
+
+  const copy = async (text: string, done: HistoryMessageKey) => {
+    try {
+      await navigator.clipboard.writeText(text);
+      say('success', done);
+    } catch {
+      say('error', 'history.copyFailed');
+    }
+  };
+
+  const actionsFor = (record: LinkRecord): MenuAction[] => {
+    const actions: MenuAction[] = [];
+    if (record.paymentUrl) actions.push({ id: 'copy-link', label: th('history.action.copyLink'), run: () => void copy(record.paymentUrl ?? '', 'history.copied') });
+    if (canRemind(record)) {
+      actions.push({ id: 'copy-reminder', label: th('history.action.copyReminder'), run: () => void copy(reminderFor(record, merchantName).body, 'history.reminderCopied') });
+      actions.push({
+        id: 'mail-reminder',
+        label: th('history.action.mailReminder'),
+        run: () =>
+          void call('shell.openExternal', { url: reminderFor(record, merchantName).mailto }).then((result) =>
+            result.ok && result.value.opened ? say('success', 'history.mailOpened') : say('error', 'history.mailFailed'),
+          ),
+      });
+    }
+    const follow: MenuAction[] = [];
+    if (canShip(record)) follow.push({ id: 'ship', label: th('history.action.ship'), run: () => setDialog({ kind: 'ship', record }) });
+    if (canRefund(record)) follow.push({ id: 'refund', label: th('history.action.refund'), run: () => setDialog({ kind: 'refund', record }) });
+    if (canCancel(record)) follow.push({ id: 'cancel', label: th('history.action.cancel'), danger: true, run: () => setDialog({ kind: 'cancel', record }) });
+    if (follow[0] && actions.length > 0) follow[0].separated = true;
+    return [...actions, ...follow];
+  };
+
+  const done = ({ record, message }: ActionDone) => {
+    setDialog(null);
+    if (record) history.replace(record);
+    else history.reload();
+    setFeedback({ tone: 'success', text: message });
+  };
+
+  const exportCsv = async () => {
+    setExporting(true);
+    const result = await call('history.exportCsv', { query: history.exportQuery, separator });
+    setExporting(false);
+    if (!result.ok) return setFeedback({ tone: 'error', text: th('history.export.failed'), error: result.error });
+    saveTextFile(result.value.csv, result.value.fileName, 'text/csv;charset=utf-8');
+    setFeedback({ tone: 'success', text: thn('history.export.done', result.value.rows, { rows: count(result.value.rows), file: result.value.fileName }) });
+  };
+
+  const { status, total, offset } = history;
+  const expiredCount = expiryDays > 0 ? (status?.expiredCount ?? 0) : 0;
+  const emptyHistory = !history.loading && history.error === null && total === 0 && !history.filtersActive;
+  const noResults = !history.loading && history.error === null && total === 0 && history.filtersActive && !history.dateRangeInvalid;
+  const lastPageOffset = Math.max(0, Math.floor((total - 1) / PAGE_SIZE) * PAGE_SIZE);
+
+  return (
+    <div className="screen history-screen" aria-labelledby="history-title">
+      <header className="screen-header history-header">
+        <div>
+          <div className="history-title-row">
+            <h1 id="history-title">{th('history.title')}</h1>
+            {history.waitingCount !== null && history.waitingCount > 0 && (
+              <span className="history-pill tone-waiting" data-testid="waiting-count">
+                <span className="dot" aria-hidden="true" />
+                {thn('history.waiting', history.waitingCount)}
+              </span>
+            )}
+          </div>
+          <p className="subtitle">{th('history.subtitle')}</p>
+        </div>
+        <div className="history-export" role="group" aria-label={th('history.export')}>
+          <div className="segmented" role="radiogroup" aria-label={th('history.export.separator')} title={th('history.export.semicolon.hint')}>
+            {([[';', 'history.export.semicolon'], [',', 'history.export.comma']] as const).map(([value, label]) => (
+              <button key={value} type="button" role="radio" aria-checked={separator === value} className={separator === value ? 'active' : undefined}
+                onClick={() => setSeparator(value)}>
+                {th(label)} <span className="separator-char" aria-hidden="true">{value}</span>
+              </button>
+            ))}
+          </div>
+          <button type="button" className="button secondary" onClick={() => void exportCsv()} disabled={exporting || total === 0} data-testid="export-csv">
+            {th('history.export')}
+          </button>
+        </div>
+      </header>
+
+      {status?.recovery && (
+        <Notice tone="warning" testId="history-recovery">
+          {th('history.recovery', { count: count(status.recovery.damagedLines), files: status.recovery.setAsideFiles.join(', ') })}
+        </Notice>
+      )}
+      {expiredCount > 0 && (
+        <div className="notice notice-warning history-expired" role="status" data-testid="expired-notice">
+          <span>{thn('history.expired.notice', expiredCount, { days: expiryDays })}</span>
+          <button type="button" className="button secondary small" onClick={() => setDialog({ kind: 'expired', count: expiredCount })}>
+            {thn('history.expired.action', expiredCount)}
+          </button>
+        </div>
+      )}
+
+      <div className="feedback-slot" aria-live="polite" data-testid="history-feedback-slot">
+        {feedback &&
+          (feedback.error ? (
+            <ErrorBanner error={feedback.error} testId="history-feedback" />
+          ) : (
+            <Notice tone={feedback.tone} testId="history-feedback">{feedback.text}</Notice>
+          ))}
+      </div>
+
+      <HistoryToolbar filters={history.filters} onChange={history.setFilters} searchRef={searchRef}
+        dateRangeInvalid={history.dateRangeInvalid} filtersActive={history.filtersActive} />
+
+      {history.error ? (
+        <div className="history-problem">
+          <p>{th('history.loadFailed')}</p>
+          <ErrorBanner error={history.error} testId="history-error" />
+          <button type="button" className="button secondary" onClick={history.reload}>{th('history.retry')}</button>
+        </div>
+      ) : history.loading ? (
+        <p className="loading">{th('history.loading')}</p>
+      ) : emptyHistory ? (
+        <div className="history-empty card" data-testid="history-empty">
+          <p>{th('history.empty')}</p>
+          {onNewLink && (
+            <button type="button" className="button primary" onClick={onNewLink}>{th('history.empty.create')}</button>
+          )}
+        </div>
+      ) : noResults ? (
+        <div className="history-empty card" data-testid="history-no-results">
+          <p>{th('history.noResults')}</p>
+          <button type="button" className="button secondary" onClick={() => history.setFilters(() => ({ search: '', statuses: [], from: '', to: '' }))}>
+            {th('history.filter.clear')}
+          </button>
+        </div>
+      ) : total > 0 ? (
+        <>
+          <HistoryTable items={history.items} sort={history.sort} onSort={history.toggleSort} expiryDays={expiryDays}
+            onOpen={onOpenLink} actionsFor={actionsFor} stale={history.stale} />
+          <div className="history-footer">
+            <nav className="history-pager" aria-label={th('history.pager')}>
+              <span data-testid="history-showing" aria-live="polite">
+                {th('history.showing', { from: count(offset + 1), to: count(Math.min(offset + PAGE_SIZE, total)), total: count(total) })}
+              </span>
+              <button type="button" className="button secondary small" disabled={offset === 0}
+                onClick={() => history.setOffset(Math.max(0, offset - PAGE_SIZE))}>
+                ‹ {th('history.page.prev')}
+              </button>
+              <button type="button" className="button secondary small" disabled={offset >= lastPageOffset}
+                onClick={() => history.setOffset(Math.min(lastPageOffset, offset + PAGE_SIZE))}>
+                {th('history.page.next')} ›
+              </button>
+            </nav>
+            {history.totals.length > 0 && (
+              <dl className="history-totals" aria-label={th('history.totals')} data-testid="history-totals">
+                {history.totals.map((row) => (
+                  <div key={row.currency} className="totals-row" data-currency={row.currency}>
+                    <dt>{row.currency}</dt>
+                    <dd>
+                      <span>{thn('history.totals.count', row.count)}</span>
+                      <span>{th('history.totals.amount', { amount: money(row.amountCents, row.currency) })}</span>
+                      <span className="paid">{th('history.totals.paid', { amount: money(row.paidCents, row.currency) })}</span>
+                      {row.refundedCents > 0 && <span>{th('history.totals.refunded', { amount: money(row.refundedCents, row.currency) })}</span>}
+                    </dd>
+                  </div>
+                ))}
+              </dl>
+            )}
+          </div>
+        </>
+      ) : null}
+
+      {dialog?.kind === 'cancel' && <CancelDialog record={dialog.record} onClose={() => setDialog(null)} onDone={done} />}
+      {dialog?.kind === 'ship' && <ShipDialog record={dialog.record} onClose={() => setDialog(null)} onDone={done} />}
+      {dialog?.kind === 'refund' && <RefundDialog record={dialog.record} onClose={() => setDialog(null)} onDone={done} />}
+      {dialog?.kind === 'expired' && (
+        <CancelExpiredDialog count={dialog.count} days={expiryDays} onClose={() => setDialog(null)}
+          onDone={(result) => {
+            setDialog(null);
+            history.reload();
+            setFeedback({ tone: result.failed > 0 ? 'warning' : 'success', text: result.message });
+          }} />
+      )}
+    </div>
+  );
+}

@@ -43,7 +43,7 @@ export const historyDe: Record<HistoryMessageKey, string> = {
 
   'history.col.status': 'Status',
   'history.col.amount': 'Betrag',
-  'history.col.reference': 'Verwendungszweck',
+  'history.col.reference': 'Zweck',
   'history.col.customer': 'Kunde',
   'history.col.created': 'Erstellt',
   'history.col.updated': 'Geändert',

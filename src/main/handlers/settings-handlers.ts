@@ -1,4 +1,5 @@
 import type { SettingsView, Settings, Environment } from '../../shared/settings';
+import { AppFailure } from '../../shared/errors';
 import type { HandlerTable } from '../ipc/dispatcher';
 import type { SettingsRepository } from '../settings-repository';
 import type { SecretStore } from '../secret-store';
@@ -46,7 +47,6 @@ export function createSettingsHandlers(deps: SettingsHandlerDeps): SettingsHandl
       deps.redactor.register(secret);
       const account = secretAccountFor(deps.settings.load());
       if (account === null) {
-        const { AppFailure } = await import('../../shared/errors');
         throw new AppFailure({ code: 'settings.invalid', message: 'Demo mode needs no client secret. Choose Testing, Live or a custom environment first.', fields: { secret: 'validation.secret_demo' } });
       }
       await deps.secrets.set(account, secret);

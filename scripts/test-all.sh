@@ -20,6 +20,14 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
+# On a machine where `npm ci` has not run yet (or ran before libsecret was there, so the optional
+# keychain module was not built), install and build now. The Electron binary is not needed for tests.
+if [ ! -d node_modules ]; then
+  ELECTRON_SKIP_BINARY_DOWNLOAD=1 npm ci --no-audit --no-fund
+elif [ ! -f node_modules/keytar/build/Release/keytar.node ]; then
+  npm rebuild keytar
+fi
+
 # npm scripts put node_modules/.bin first on PATH, so this is the project's Node 22 even where the
 # machine's Node is older.
 echo "Node $(node --version)"

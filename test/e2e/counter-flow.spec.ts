@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Page, Response } from '@playwright/test';
 import { test, expect } from './fixtures';
 import type { RunningBridgeApp } from '../../src/web-bridge/bridge-app';
@@ -193,4 +194,27 @@ test('a failed payment offers to create the link again with the same data', asyn
   await page.getByTestId('create-again').click();
   await expect(page.getByLabel('Amount')).toHaveValue('42.00');
   await expect(page.getByLabel('Reference (optional)')).toHaveValue('Repair 77');
+});
+
+test('the QR code can be saved as SVG and PNG for a flyer or an invoice', async ({ page }) => {
+  await page.getByLabel('Amount').fill('5.00');
+  await page.getByLabel('Reference (optional)').fill('Flyer 1');
+  await page.keyboard.press('Enter');
+  const qr = page.getByTestId('qr-code');
+  await expect(qr).toBeVisible();
+  const payload = await qr.getAttribute('data-qr-payload');
+
+  const [svg] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /Save QR as SVG/ }).click()]);
+  expect(svg.suggestedFilename()).toMatch(/\.svg$/);
+  const svgText = await readFile((await svg.path())!, 'utf8');
+  expect(svgText).toMatch(/^<\?xml|^<svg/);
+  expect(svgText).toContain('<path');
+
+  const [png] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /Save QR as PNG/ }).click()]);
+  expect(png.suggestedFilename()).toMatch(/\.png$/);
+  const bytes = await readFile((await png.path())!);
+  expect([...bytes.subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+  // A printable size, not a thumbnail: the IHDR width.
+  expect(bytes.readUInt32BE(16)).toBeGreaterThanOrEqual(512);
+  expect(payload).toContain('/pay?');
 });

@@ -67,17 +67,6 @@ export async function qrPngBlob(text: string, pixelsPerModule = 12): Promise<Blo
   return new Promise((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('PNG could not be made.'))), 'image/png'));
 }
 
-/** Offers a file for download (Electron shows its save dialog; a browser saves it). */
-export function downloadBlob(blob: Blob, fileName: string): void {
-  const url = URL.createObjectURL(blob);
-  const anchor = document.createElement('a');
-  anchor.href = url;
-  anchor.download = fileName;
-  document.body.append(anchor);
-  anchor.click();
-  anchor.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 /** A file name from the reference (or the merchant ref), safe on every OS. */
 export function qrFileName(label: string, extension: 'png' | 'svg'): string {

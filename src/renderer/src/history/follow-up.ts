@@ -37,17 +37,6 @@ export function reminderFor(record: LinkRecord, merchantName: string): ComposedE
   return composeReminder({ record, merchantName });
 }
 
-/** Hands a file to the browser: a download in the web bridge, Electron's save dialog in the app. */
-export function saveTextFile(text: string, fileName: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const anchor = document.createElement('a');
-  anchor.href = url;
-  anchor.download = fileName;
-  document.body.append(anchor);
-  anchor.click();
-  anchor.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 /** "Anna Muster" / "Muster GmbH": the name a merchant recognises a customer by. */
 export function customerName(record: LinkRecord): string {

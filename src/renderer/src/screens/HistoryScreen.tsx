@@ -11,7 +11,8 @@ import { useHistory, PAGE_SIZE } from '../history/use-history';
 import { HistoryTable } from '../history/HistoryTable';
 import { HistoryToolbar } from '../history/HistoryToolbar';
 import { CancelDialog, CancelExpiredDialog, RefundDialog, ShipDialog, type ActionDone } from '../history/ActionDialogs';
-import { canCancel, canRefund, canRemind, canShip, reminderFor, saveTextFile } from '../history/follow-up';
+import { canCancel, canRefund, canRemind, canShip, reminderFor } from '../history/follow-up';
+import { downloadBlob } from '../download';
 import { useHistoryI18n, type HistoryMessageKey } from '../history/history-i18n';
 import type { MenuAction } from '../history/RowMenu';
 
@@ -111,7 +112,7 @@ export function HistoryScreen({ view, onOpenLink, onNewLink }: HistoryScreenProp
     const result = await call('history.exportCsv', { query: history.exportQuery, separator });
     setExporting(false);
     if (!result.ok) return setFeedback({ tone: 'error', text: th('history.export.failed'), error: result.error });
-    saveTextFile(result.value.csv, result.value.fileName, 'text/csv;charset=utf-8');
+    downloadBlob(new Blob([result.value.csv], { type: 'text/csv;charset=utf-8' }), result.value.fileName);
     setFeedback({ tone: 'success', text: thn('history.export.done', result.value.rows, { rows: count(result.value.rows), file: result.value.fileName }) });
   };
 

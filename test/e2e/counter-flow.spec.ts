@@ -188,6 +188,8 @@ test('a failed payment offers to create the link again with the same data', asyn
   const payPage = await page.context().newPage();
   await payPage.goto(record.paymentUrl ?? '');
   await payPage.getByRole('button', { name: /Fehlgeschlagene Zahlung simulieren|Simulate a failed payment/ }).click();
+  // Close only after the result page has loaded: closing during the form's navigation can hang Chromium.
+  await expect(payPage.getByRole('heading', { name: /^(Zahlung fehlgeschlagen|Payment failed)$/ })).toBeVisible();
   await payPage.close();
 
   await expect(page.getByTestId('link-status')).toHaveText('Failed', { timeout: 10_000 });

@@ -1,0 +1,130 @@
+/**
+ * Packages Link Desk with electron-builder's `dir` target around a stand-in Electron distribution (no
+ * Electron binary can be downloaded here) and checks what went into app.asar and what did not. Any
+ * download electron-builder would attempt points at a closed local port, so it fails instead of
+ * passing unnoticed.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getRawHeader, listPackage } from '@electron/asar';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+const builtEntries = ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html'];
+const STAND_IN = '#!/bin/sh\n# Stand-in for the Electron binary: packaging tests only.\nexit 1\n';
+
+interface PackageJson {
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+}
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as PackageJson;
+
+interface AsarNode {
+  files?: Record<string, AsarNode>;
+  unpacked?: boolean;
+}
+
+/** Every path in the archive (without leading slash) with its `unpacked` flag. */
+function walk(node: AsarNode, prefix = '', into = new Map<string, boolean>()): Map<string, boolean> {
+  for (const [name, child] of Object.entries(node.files ?? {})) {
+    const path = prefix === '' ? name : `${prefix}/${name}`;
+    into.set(path, child.unpacked === true);
+    walk(child, path, into);
+  }
+  return into;
+}
+
+// The stand-in is a Linux-style distribution (one `electron` executable); a macOS one would have to be
+// a whole Electron.app bundle.
+describe.skipIf(process.platform !== 'linux')('packaged app (electron-builder dir target, stand-in Electron)', () => {
+  let work: string;
+  let appOutDir: string;
+  let asarPath: string;
+  let entries: Map<string, boolean>;
+  const logged: string[] = [];
+
+  beforeAll(async () => {
+    if (!builtEntries.every((file) => existsSync(join(root, file)))) {
+      console.info('packaging test: out/ is missing, running `npm run build` first');
+      const build = spawnSync('npm', ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit' });
+      if (build.status !== 0) throw new Error('`npm run build` failed, so there is nothing to package');
+    }
+    work = mkdtempSync(join(tmpdir(), 'link-desk-pack-'));
+    const electronDist = join(work, 'electron-dist');
+    mkdirSync(join(electronDist, 'resources'), { recursive: true });
+    writeFileSync(join(electronDist, 'electron'), STAND_IN);
+    chmodSync(join(electronDist, 'electron'), 0o755);
+
+    const closedPort = 'http://127.0.0.1:9/';
+    vi.stubEnv('ELECTRON_MIRROR', closedPort);
+    vi.stubEnv('ELECTRON_BUILDER_BINARIES_MIRROR', closedPort);
+    vi.stubEnv('ELECTRON_BUILDER_BINARIES_DOWNLOAD_OVERRIDE_URL', closedPort);
+    vi.stubEnv('LINK_DESK_E2E_BUILD', '');
+    const info = vi.spyOn(console, 'info');
+
+    const { build, Platform, Arch } = await import('electron-builder');
+    const arch = process.arch === 'arm64' ? Arch.arm64 : Arch.x64;
+    const artifacts = await build({
+      projectDir: root,
+      targets: Platform.LINUX.createTarget('dir', arch),
+      publish: 'never',
+      // Merged over electron-builder.cjs: only what this machine cannot do is changed.
+      config: { electronDist, npmRebuild: false, directories: { output: join(work, 'dist') } },
+    });
+    logged.push(...info.mock.calls.map((args) => args.join(' ')));
+    info.mockRestore();
+    vi.unstubAllEnvs();
+    expect(artifacts).toBeDefined();
+    appOutDir = join(work, 'dist', arch === Arch.arm64 ? 'linux-arm64-unpacked' : 'linux-unpacked');
+    asarPath = join(appOutDir, 'resources', 'app.asar');
+    entries = walk(getRawHeader(asarPath).header as AsarNode);
+  }, 110_000);
+
+  afterAll(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('holds the built main, preload and renderer and package.json, under the executable name', () => {
+    for (const file of [...builtEntries, 'package.json']) expect(entries.has(file), file).toBe(true);
+    expect(existsSync(join(appOutDir, 'link-desk'))).toBe(true);
+    const packed = listPackage(asarPath, { isPack: false }).map((p) => p.replaceAll('\\', '/'));
+    expect(packed).toContain('/out/renderer/index.html');
+  });
+
+  it('holds every production dependency and no dev dependency', () => {
+    const production = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {})];
+    expect(production.length).toBeGreaterThan(5);
+    for (const name of production) expect(entries.has(`node_modules/${name}/package.json`), name).toBe(true);
+    for (const name of ['electron', 'electron-builder', 'vitest', 'typescript', '@playwright/test', 'node']) {
+      expect(pkg.devDependencies?.[name], `${name} is a dev dependency`).toBeDefined();
+      expect(entries.has(`node_modules/${name}`), name).toBe(false);
+    }
+  });
+
+  it('leaves out sources, tests, benchmarks, build scripts, source maps and the web bridge preload', () => {
+    const topLevel = [...entries.keys()].filter((p) => !p.includes('/'));
+    expect(topLevel.sort()).toEqual(['node_modules', 'out', 'package.json']);
+    expect([...entries.keys()].filter((p) => p.startsWith('out/')).some((p) => p.startsWith('out/web-bridge'))).toBe(false);
+    expect([...entries.keys()].filter((p) => p.endsWith('.map'))).toEqual([]);
+    const ownTypeScript = [...entries.keys()].filter((p) => !p.startsWith('node_modules/') && /\.tsx?$/.test(p));
+    expect(ownTypeScript).toEqual([]);
+  });
+
+  it('keeps keytar’s native module outside the archive, in app.asar.unpacked', () => {
+    const nativeModules = [...entries].filter(([p]) => p.endsWith('.node'));
+    const keytarNode = 'node_modules/keytar/build/Release/keytar.node';
+    expect(nativeModules.map(([p]) => p)).toContain(keytarNode);
+    for (const [path, unpacked] of nativeModules) {
+      expect(unpacked, `${path} is unpacked`).toBe(true);
+      expect(existsSync(join(appOutDir, 'resources', 'app.asar.unpacked', path)), `${path} on disk`).toBe(true);
+    }
+  });
+
+  it('skips the fuses on the stand-in binary, says so, and leaves it untouched', () => {
+    expect(logged.some((line) => /Electron fuses: SKIPPED/.test(line) && line.includes('stand-in'))).toBe(true);
+    expect(readFileSync(join(appOutDir, 'link-desk'), 'utf8')).toBe(STAND_IN);
+  });
+});

@@ -111,7 +111,7 @@ async function startRelay(target: string, oneWayMs: number): Promise<Relay> {
     const body = Buffer.concat(chunks);
     await sleep(oneWayMs);
 
-    const headers = { ...req.headers, host: targetUrl.host, 'content-length': String(body.length) };
+    const headers: IncomingMessage['headers'] = { ...req.headers, host: targetUrl.host, 'content-length': String(body.length) };
     delete headers.connection;
     delete headers['keep-alive'];
     delete headers['transfer-encoding'];
@@ -131,7 +131,7 @@ async function startRelay(target: string, oneWayMs: number): Promise<Relay> {
     }
     await sleep(oneWayMs);
 
-    const outHeaders = { ...answer.headers, 'content-length': String(answer.body.length) };
+    const outHeaders: IncomingMessage['headers'] = { ...answer.headers, 'content-length': String(answer.body.length) };
     delete outHeaders.connection;
     delete outHeaders['keep-alive'];
     delete outHeaders['transfer-encoding'];

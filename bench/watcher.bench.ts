@@ -9,7 +9,7 @@ import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator, DEMO_ACCOUNT } from '../src/simulator';
 import { createSecuconnectClient, TokenCache } from '../src/main/secuconnect';
-import { openHistoryStore } from '../src/main/history';
+import { openLinkRepository } from '../src/main/history';
 import { createLinkService } from '../src/main/links/link-service';
 import { createEventHub } from '../src/main/event-hub';
 import { createRequestBudget } from '../src/main/watcher/request-budget';
@@ -20,7 +20,7 @@ const RUN_SECONDS = Number(process.argv[2] ?? 30);
 const SCREEN_POLL_MS = 2_000; // what the link screen does
 
 const simulator = await startSimulator();
-const history = await openHistoryStore({ dir: await mkdtemp(join(tmpdir(), 'link-desk-bench-watcher-')) });
+const history = openLinkRepository({ dir: await mkdtemp(join(tmpdir(), 'link-desk-bench-watcher-')) });
 const client = createSecuconnectClient({ baseUrl: simulator.baseUrl, clientId: DEMO_ACCOUNT.clientId, getClientSecret: async () => DEMO_ACCOUNT.clientSecret, tokenCache: new TokenCache() });
 const account = { environment: 'demo' as const, key: 'bench', baseUrl: simulator.baseUrl, contractId: DEMO_ACCOUNT.contractId, isDemo: true, client };
 const budget = createRequestBudget();

@@ -7,18 +7,18 @@ import { createSettingsRepository, type KeyValueBackend } from './settings-repos
 import { createSettingsHandlers } from './handlers/settings-handlers';
 import { createDemoSimulatorHost, type DemoSimulatorHost } from './demo-simulator-host';
 import { createAccountResolver } from './account';
-import { openHistoryStore, type HistoryStore } from './history';
+import { openLinkRepository, type LinkRepository } from './history';
 import { createLinkService, type LinkService } from './links/link-service';
 import { outcomeNotification, type Notifier } from './notifications';
 import { createFollowUpActions } from './links/follow-up';
 import { createRequestBudget, type RequestBudget } from './watcher/request-budget';
 import { createStatusWatcher, type StatusWatcher } from './watcher/status-watcher';
 import { toCsv } from '../shared/csv';
-import { isExpired } from '../shared/link';
-import { isFinalStatus } from '../shared/status';
 import { HISTORY_MAX_PAGE } from '../shared/history-query';
 import type { SecretStore } from './secret-store';
 import type { Redactor } from './redaction';
+import { createAppLog, describe, diagnosticsText, type AppLog } from './log';
+import { createOwnerPin, keychainPinVault, type ScryptCost } from './owner-pin';
 
 /**
  * Everything Link Desk does, minus Electron: Electron's main and the web bridge both build
@@ -41,29 +41,59 @@ export interface AppCoreDeps {
   budget?: RequestBudget;
   /** Whether to start the background watcher (tests drive `watcher.tick()` themselves). */
   startWatcher?: boolean;
+  /** The log file; by default `logs/main.log` in dataDir. */
+  log?: AppLog;
+  /** scrypt cost of the owner PIN hash; tests pass a cheap one. */
+  pinCost?: ScryptCost;
 }
 
 export interface AppCore {
   handlers: HandlerTable;
   dispatch: Dispatch;
   events: EventHub;
-  history: HistoryStore;
+  history: LinkRepository;
   links: LinkService;
   watcher: StatusWatcher;
   /** The Demo simulator's origin once it runs. */
   demoOrigin(): string | null;
   /** The embedded Demo simulator (started on first use); tests drive its control API. */
   demo: DemoSimulatorHost;
+  log: AppLog;
   dispose(): Promise<void>;
 }
 
 export async function createAppCore(deps: AppCoreDeps): Promise<AppCore> {
   const events = createEventHub();
-  const settings = createSettingsRepository(deps.settingsBackend);
-  const settingsHandlers = createSettingsHandlers({ settings, secrets: deps.secretStore, events, redactor: deps.redactor });
+  const log = deps.log ?? createAppLog({ dataDir: deps.dataDir, redactor: deps.redactor });
+  const logError = (line: string) => {
+    log.error(line);
+    deps.logError?.(line);
+  };
+  const settings = createSettingsRepository(deps.settingsBackend, (line) => log.warn(line));
+  // The owner PIN (shared counter): its hash stays in the keychain; the dispatcher asks it before protected channels.
+  const ownerPin = createOwnerPin({
+    vault: keychainPinVault(deps.secretStore),
+    unlockMinutes: () => settings.load().pinUnlockMinutes,
+    markerFile: join(deps.dataDir, 'owner-pin-set'),
+    warn: (line) => log.warn(line),
+    ...(deps.pinCost ? { cost: deps.pinCost } : {}),
+  });
+  const settingsHandlers = createSettingsHandlers({
+    settings,
+    secrets: deps.secretStore,
+    events,
+    redactor: deps.redactor,
+    ownerPin,
+    // Removing the secret or changing credentials must end every session made with them.
+    onCredentialsChanged: () => resolveAccount.forgetCredentials(),
+    warn: (line) => log.warn(line),
+  });
   const demo = createDemoSimulatorHost(deps.dataDir);
   const resolveAccount = createAccountResolver({ loadSettings: () => settings.load(), secrets: deps.secretStore, demo, redactor: deps.redactor });
-  const history = await openHistoryStore({ dir: join(deps.dataDir, 'history') });
+  const history = openLinkRepository({
+    dir: join(deps.dataDir, 'history'),
+    ...(deps.logError ? { logError: deps.logError } : {}),
+  });
 
   const uiLanguage = () => {
     const chosen = settings.load().uiLanguage;
@@ -77,18 +107,14 @@ export async function createAppCore(deps: AppCoreDeps): Promise<AppCore> {
     budget,
     onOutcome: (record, outcome) => deps.notifier.notify(outcomeNotification(record, outcome, uiLanguage())),
   });
-  const followUp = createFollowUpActions({ links, history, events });
+  const followUp = createFollowUpActions({ links, history });
   const watcher = createStatusWatcher({
     history,
     links,
     currentAccountKey: async () => (await resolveAccount()).key,
   });
 
-  const countWaiting = () => {
-    let count = 0;
-    for (const record of history.nonFinal()) if (record.state === 'created' && !isFinalStatus(record.status)) count++;
-    return count;
-  };
+  const countWaiting = () => history.countWaiting();
   // The tray/dock badge and the history header follow every change, at most a few times a second.
   let waitingTimer: ReturnType<typeof setTimeout> | null = null;
   events.subscribe((event) => {
@@ -108,6 +134,20 @@ export async function createAppCore(deps: AppCoreDeps): Promise<AppCore> {
     'settings.save': settingsHandlers['settings.save'],
     'secret.set': settingsHandlers['secret.set'],
     'secret.remove': settingsHandlers['secret.remove'],
+    'pin.status': settingsHandlers['pin.status'],
+    'pin.unlock': settingsHandlers['pin.unlock'],
+    'pin.lock': settingsHandlers['pin.lock'],
+    'pin.set': settingsHandlers['pin.set'],
+    'pin.remove': settingsHandlers['pin.remove'],
+    'diagnostics.get': async () => {
+      const view = await settingsHandlers.view();
+      const facts = { ...deps.info, environment: view.settings.environment, keychainAvailable: view.keychain.available };
+      return { text: diagnosticsText({ ...facts, pinSet: view.pin.set, logFile: log.filePath, recentErrors: log.recent() }) };
+    },
+    'log.report': async ({ where, message, stack }) => {
+      log.error(`[renderer] ${where}: ${message}${stack ? `\n${stack}` : ''}`);
+      return { logged: true };
+    },
     'connection.test': async () => {
       const account = await resolveAccount();
       const result = await account.client.testConnection();
@@ -141,27 +181,27 @@ export async function createAppCore(deps: AppCoreDeps): Promise<AppCore> {
       return { csv: toCsv(records, { separator, locale: uiLanguage() }), fileName: `link-desk-${day}.csv`, rows: records.length };
     },
     'history.status': async () => {
-      const expiryDays = settings.load().linkExpiryDays;
-      const now = new Date();
-      let expiredCount = 0;
-      if (expiryDays > 0) for (const record of history.nonFinal()) if (isExpired(record, expiryDays, now)) expiredCount++;
       const recovery = history.recovery;
       return {
-        recovery: recovery ? { damagedLines: recovery.damagedLines, setAsideFiles: recovery.setAsideFiles } : null,
+        recovery: recovery ? { damagedLines: recovery.lostLinks, setAsideFiles: recovery.setAsideFiles } : null,
         waitingCount: countWaiting(),
-        expiredCount,
+        expiredCount: history.countExpired(settings.load().linkExpiryDays, new Date()),
       };
     },
   };
 
-  const dispatchOptions: Parameters<typeof createDispatcher>[0] = { handlers, isTrustedSender: deps.isTrustedSender, redactor: deps.redactor };
-  if (deps.logError) dispatchOptions.logError = deps.logError;
-  const dispatch = createDispatcher(dispatchOptions);
+  const dispatch = createDispatcher({
+    handlers,
+    isTrustedSender: deps.isTrustedSender,
+    redactor: deps.redactor,
+    logError,
+    requireOwnerPin: () => ownerPin.requireOpen(),
+  });
 
   // In Demo the simulator starts right away, so the first link is as quick as every other.
-  if (settings.load().environment === 'demo') void demo.get().catch(() => undefined);
+  if (settings.load().environment === 'demo') void demo.get().catch((error: unknown) => logError(`[demo] simulator did not start: ${describe(error)}`));
   // Links whose create answer was lost (crash, network) are settled in the background at start.
-  void links.reconcileUnfinished().catch(() => undefined);
+  void links.reconcileUnfinished().catch((error: unknown) => logError(`[links] reconcile at start failed: ${describe(error)}`));
   if (deps.startWatcher !== false) watcher.start();
 
   return {
@@ -173,7 +213,9 @@ export async function createAppCore(deps: AppCoreDeps): Promise<AppCore> {
     watcher,
     demoOrigin: () => demo.origin(),
     demo,
+    log,
     async dispose() {
+      settings.dispose();
       watcher.stop();
       if (waitingTimer) clearTimeout(waitingTimer);
       await history.close();

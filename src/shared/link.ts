@@ -31,7 +31,7 @@ export const CustomerSchema = z.object({
     .refine((v) => v === undefined || v === '' || z.email().safeParse(v).success, { message: 'validation.email' }),
   phone: optionalText(30).refine((v) => !v || /^[+0-9 ()/-]{3,30}$/.test(v), { message: 'validation.phone' }),
   mobile: optionalText(30).refine((v) => !v || /^[+0-9 ()/-]{3,30}$/.test(v), { message: 'validation.phone' }),
-  dob: z.string().trim().optional().refine((v) => !v || isPastIsoDate(v), { message: 'validation.dob' }),
+  dob: z.string().trim().max(10, { message: 'validation.dob' }).optional().refine((v) => !v || isPastIsoDate(v), { message: 'validation.dob' }),
   address: z.object({
     street: optionalText(50),
     street_number: optionalText(10),
@@ -39,12 +39,12 @@ export const CustomerSchema = z.object({
     postal_code: optionalText(10),
     city: optionalText(50),
     country: z.union([z.literal(''), CountryCodeSchema]).optional(),
-  }).optional(),
-});
+  }).strict().optional(),
+}).strict();
 export type Customer = z.infer<typeof CustomerSchema>;
 export type CustomerInput = z.input<typeof CustomerSchema>;
 
-export const ReturnUrlsSchema = z.object({ success: ReturnUrlSchema, error: ReturnUrlSchema, abort: ReturnUrlSchema });
+export const ReturnUrlsSchema = z.object({ success: ReturnUrlSchema, error: ReturnUrlSchema, abort: ReturnUrlSchema }).strict();
 
 /** What the "New payment link" form sends to main. Amount is already in cents. */
 export const CreateLinkInputSchema = z.object({
@@ -57,9 +57,26 @@ export const CreateLinkInputSchema = z.object({
   paymentMethod: PaymentMethodChoiceSchema,
   customer: CustomerSchema.optional(),
   returnUrls: ReturnUrlsSchema,
-});
+}).strict();
 export type CreateLinkInput = z.infer<typeof CreateLinkInputSchema>;
 export type CreateLinkFormInput = z.input<typeof CreateLinkInputSchema>;
+
+/** One refund as the history keeps it, with the refund transaction ids the API answered with. */
+export const RefundEntrySchema = z.object({
+  at: z.string(),
+  amountCents: z.number().int().positive(),
+  reason: z.string().optional(),
+  refundTransactionIds: z.array(z.string()),
+});
+export type RefundEntry = z.infer<typeof RefundEntrySchema>;
+
+export const ShipmentEntrySchema = z.object({
+  at: z.string(),
+  carrier: z.string().optional(),
+  trackingId: z.string().optional(),
+  invoiceNumber: z.string().optional(),
+});
+export type ShipmentEntry = z.infer<typeof ShipmentEntrySchema>;
 
 /**
  * One payment link as this desk remembers it (the history's record). Written *before* the
@@ -90,8 +107,12 @@ export const LinkRecordSchema = z.object({
   transactionId: z.string().nullable(),
   /** The method the payer used, e.g. `creditcard`. */
   paidWith: z.string().nullable(),
+  /** Sum of {@link refunds}: derived from the history's refund rows, never stored on its own. */
   refundedCents: z.number().int().min(0),
-  shipped: z.object({ at: z.string(), carrier: z.string().optional(), trackingId: z.string().optional(), invoiceNumber: z.string().optional() }).nullable(),
+  /** Every refund of this link, oldest first (the history's refunds table). */
+  refunds: z.array(RefundEntrySchema),
+  /** The latest "Mark as shipped" (the history's shipments table). */
+  shipped: ShipmentEntrySchema.nullable(),
   paymentInstructions: z.record(z.string(), z.unknown()).nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),

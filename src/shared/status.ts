@@ -29,6 +29,13 @@ export function isFinalStatus(status: string | null | undefined): boolean {
   return status != null && FINAL_STATUSES.has(status);
 }
 
+/** Statuses in which a link can still be paid: cancelling, reminding and expiring make sense only then. */
+const UNPAID_STATUSES: ReadonlySet<string> = new Set(['created', 'approved', 'pending']);
+
+export function isUnpaidStatus(status: string | null | undefined): boolean {
+  return UNPAID_STATUSES.has(status ?? 'created');
+}
+
 export function isPaidStatus(status: string | null | undefined): boolean {
   return status === 'ok' || status === 'received' || status === 'shipped' || status === 'collection' || status === 'collected';
 }

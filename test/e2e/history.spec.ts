@@ -148,7 +148,7 @@ test('filter by creation date', async ({ page, bridge }) => {
   const old = await createLink(bridge, { amountCents: 5000, reference: 'March order' });
   const cancelled = await dispatch<LinkRecord>(bridge, 'links.cancel', { merchantRef: old.merchantRef });
   // A link from last spring (final, so the watcher leaves it alone).
-  await bridge.core.history.put({ ...cancelled, createdAt: '2024-03-14T10:00:00.000Z', updatedAt: '2024-03-14T11:00:00.000Z' });
+  await bridge.core.history.update(cancelled.merchantRef, () => ({ set: { createdAt: '2024-03-14T10:00:00.000Z', updatedAt: '2024-03-14T11:00:00.000Z' } }));
   const today = await createLink(bridge, { amountCents: 2500, reference: 'Today order' });
 
   await openHistory(page);
@@ -355,7 +355,7 @@ test('expired unpaid links are flagged and cancelled in one action', async ({ pa
   const stale = await createLink(bridge, { amountCents: 700, reference: 'Old offer' });
   const fresh = await createLink(bridge, { amountCents: 800, reference: 'New offer' });
   const month = new Date(Date.now() - 30 * 86_400_000).toISOString();
-  await bridge.core.history.put({ ...stale, createdAt: month, lastCheckedAt: new Date().toISOString() });
+  await bridge.core.history.update(stale.merchantRef, () => ({ set: { createdAt: month, lastCheckedAt: new Date().toISOString() } }));
   // The page opened before the expiry was set behind its back; a person would have set it in the app.
   await page.reload();
   await openHistory(page);

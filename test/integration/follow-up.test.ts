@@ -24,10 +24,10 @@ describe('follow-up actions against the simulator', () => {
 
     expect(await call('links.refund', { merchantRef: link.merchantRef, amountCents: 2000, reason: 'Broken cup' })).toMatchObject({ ok: true, value: { refundedCents: 2000 } });
     const tooMuch = await call('links.refund', { merchantRef: link.merchantRef, amountCents: 3001 });
-    expect(tooMuch).toMatchObject({ ok: false, error: { code: 'api.validation', fields: { amountCents: 'refund.too_much' } } });
+    expect(tooMuch).toMatchObject({ ok: false, error: { code: 'link.not_allowed', fields: { amountCents: 'refund.too_much' } } });
     expect(await apiRequests('POST', '/api/v2/Payment/Transactions/')).toBe(1); // refused before sending
     expect(await call('links.refund', { merchantRef: link.merchantRef, amountCents: 3000 })).toMatchObject({ ok: true, value: { refundedCents: 5000 } });
-    expect(await call('links.refund', { merchantRef: link.merchantRef, amountCents: 1 })).toMatchObject({ ok: false, error: { code: 'api.validation' } });
+    expect(await call('links.refund', { merchantRef: link.merchantRef, amountCents: 1 })).toMatchObject({ ok: false, error: { code: 'link.not_allowed' } });
     expect(await call('links.refund', { merchantRef: link.merchantRef, amountCents: 100, reason: 'Grund: <script>' })).toMatchObject({ ok: false, error: { code: 'ipc.invalid_input', fields: { reason: 'validation.refund_reason' } } });
   });
 
@@ -80,7 +80,7 @@ describe('follow-up actions against the simulator', () => {
     const old = await createLink(call);
     await createLink(call);
     // Age one link by rewriting its creation time: the app-side expiry counts days since creation.
-    await core.history.put({ ...core.history.get(old.merchantRef)!, createdAt: new Date(Date.now() - 10 * 86_400_000).toISOString() });
+    await core.history.update(old.merchantRef, () => ({ set: { createdAt: new Date(Date.now() - 10 * 86_400_000).toISOString() } }));
     const view = await call<{ settings: Record<string, unknown> }>('settings.get', {});
     if (!view.ok) throw new Error('settings');
     await call('settings.save', { settings: { ...view.value.settings, linkExpiryDays: 7 } });

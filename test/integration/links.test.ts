@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { LinkRecord } from '../../src/shared/link';
 import { baseInput, createLink, startCore, stopCores } from './core-harness';
 
 afterEach(stopCores);
@@ -39,7 +40,7 @@ describe('payment links in Demo mode (client ↔ embedded simulator)', () => {
     const record = await createLink(call);
     expect(record.state).toBe('created');
     expect(await apiRequests('POST', '/api/v2/Smart/Transactions')).toBe(1);
-    expect(core.history.all().filter((r) => r.state === 'created')).toHaveLength(1);
+    expect(core.history.query({ limit: 500 }).items.filter((r: LinkRecord) => r.state === 'created')).toHaveLength(1);
   });
 
   it('keeps a link whose answer was lost while offline and settles it on the next start', async () => {
@@ -68,14 +69,14 @@ describe('payment links in Demo mode (client ↔ embedded simulator)', () => {
     if (result.ok) return;
     expect(result.error.code).toBe('api.validation');
     expect(result.error.supportId).toMatch(/^[0-9a-f]{32}$/);
-    expect(core.history.all().map((r) => r.state)).toEqual(['create_failed']);
+    expect(core.history.query({ limit: 500 }).items.map((r: LinkRecord) => r.state)).toEqual(['create_failed']);
   });
 
   it('refuses invalid input before anything is recorded or sent', async () => {
     const { core, call } = await startCore();
     const result = await call('links.create', { ...baseInput, amountCents: 0, customer: { email: 'not-an-email' } });
     expect(result).toMatchObject({ ok: false, error: { code: 'ipc.invalid_input', fields: { amountCents: 'amount.not_positive', 'customer.email': 'validation.email' } } });
-    expect(core.history.all()).toHaveLength(0);
+    expect(core.history.query({ limit: 500 }).items).toHaveLength(0);
   });
 
   it('tests the Demo connection and opens only allow-listed URLs', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, DEMO_ACCOUNT, type RunningSimulator } from '../../src/simulator';
 import { createSecuconnectClient } from '../../src/main/secuconnect';
-import { openHistoryStore, type HistoryStore } from '../../src/main/history';
+import { openLinkRepository, type LinkRepository } from '../../src/main/history';
 import { createLinkService } from '../../src/main/links/link-service';
 import { createEventHub } from '../../src/main/event-hub';
 import { createRequestBudget } from '../../src/main/watcher/request-budget';
@@ -14,7 +14,7 @@ import { TokenCache } from '../../src/main/secuconnect';
 const input = { amountCents: 990, currency: 'EUR', reference: 'R', language: 'en', paymentMethod: 'any', returnUrls: { success: '', error: '', abort: '' } } as const;
 
 let simulator: RunningSimulator | null = null;
-let history: HistoryStore | null = null;
+let history: LinkRepository | null = null;
 afterEach(async () => {
   await history?.close();
   await simulator?.stop();
@@ -25,7 +25,7 @@ afterEach(async () => {
 /** A watcher on a fake clock against the real simulator: time only moves when the test says so. */
 async function setup() {
   simulator = await startSimulator();
-  history = await openHistoryStore({ dir: await mkdtemp(join(tmpdir(), 'link-desk-watcher-')) });
+  history = openLinkRepository({ dir: await mkdtemp(join(tmpdir(), 'link-desk-watcher-')) });
   let t = Date.parse('2026-11-27T10:00:00Z');
   const clock = { now: () => t, advance: (ms: number) => void (t += ms) };
   const client = createSecuconnectClient({

@@ -1,2 +1,2 @@
-export { openHistoryStore } from './store';
-export type { HistoryQueryResult, HistoryRecovery, HistoryStore, OpenHistoryOptions } from './store';
+export { openLinkRepository } from './link-repository';
+export type { HistoryQueryResult, HistoryRecovery, LinkChange, LinkChangeFn, LinkFields, LinkRepository, OpenLinkRepositoryOptions } from './link-repository';

@@ -1,8 +1,8 @@
-import { AppFailure, isAppFailure, type ErrorCode } from '../../shared/errors';
+import { AppFailure, isAppFailure } from '../../shared/errors';
 import { isFinalStatus, isPaidStatus } from '../../shared/status';
 import type { CreateLinkInput, LinkRecord } from '../../shared/link';
-import { buildCreateSmartTransactionBody, createPaymentLinkSafely, newMerchantRef, pickPaymentUrl, type SmartTransaction } from '../secuconnect';
-import type { HistoryStore } from '../history';
+import { ANSWER_MAY_BE_LOST, buildCreateSmartTransactionBody, createPaymentLinkSafely, newMerchantRef, pickPaymentUrl, type SmartTransaction } from '../secuconnect';
+import type { LinkChange, LinkFields, LinkRepository } from '../history';
 import type { EventHub } from '../event-hub';
 import type { Account, AccountResolver } from '../account';
 import type { RequestBudget } from '../watcher/request-budget';
@@ -11,7 +11,7 @@ import type { RequestBudget } from '../watcher/request-budget';
 export type LinkOutcome = 'paid' | 'failed';
 
 export interface LinkServiceDeps {
-  history: HistoryStore;
+  history: LinkRepository;
   resolveAccount: AccountResolver;
   events: EventHub;
   now?: () => Date;
@@ -35,13 +35,36 @@ export interface LinkService {
   refreshWith(merchantRef: string, mode: RefreshMode): Promise<{ record: LinkRecord; requested: boolean }>;
   /** Settles links whose create answer never arrived (crash, lost connection) by their merchantRef. */
   reconcileUnfinished(): Promise<{ recovered: number; failed: number; pending: number }>;
-  /** Stores a new state of a link and tells the renderer (and the merchant, for outcomes). */
-  applyTransaction(record: LinkRecord, transaction: SmartTransaction): Promise<LinkRecord>;
+  /** Stores what the API says about a link (through the history's one write path) and tells the renderer. */
+  applyTransaction(merchantRef: string, transaction: SmartTransaction): Promise<LinkRecord>;
+  /** Any other change of a link, decided from the link as it is when the change runs. */
+  change(merchantRef: string, decide: (current: LinkRecord) => LinkChange | null | Promise<LinkChange | null>): Promise<LinkRecord>;
   accountFor(record: LinkRecord): Promise<Account>;
 }
 
-/** Failures after which the link may exist at secuconnect although we never saw the answer. */
-const ANSWER_MAY_EXIST: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['network.timeout', 'network.connection_lost', 'api.server', 'api.unexpected_response']);
+/** What a Smart Transaction from the API says about a link, as fields to set on the link as it is now. */
+export function linkFieldsFromTransaction(current: LinkRecord, transaction: SmartTransaction, at: Date): LinkFields {
+  const links: Record<string, string> = {};
+  for (const [method, url] of Object.entries(transaction.payment_links ?? {})) if (typeof url === 'string') links[method] = url;
+  const timestamp = at.toISOString();
+  const fields: LinkFields = {
+    state: 'created',
+    id: transaction.id,
+    status: transaction.status,
+    paymentLinks: Object.keys(links).length > 0 ? links : current.paymentLinks,
+    paymentUrl: pickPaymentUrl(links, current.paymentMethod) ?? current.paymentUrl,
+    transactionId: transaction.transactions?.[0]?.id ?? current.transactionId,
+    paidWith: transaction.payment_method ?? current.paidWith,
+    paymentInstructions: (transaction.payment_instructions as Record<string, unknown> | null | undefined) ?? current.paymentInstructions,
+    lastCheckedAt: timestamp,
+    error: null,
+  };
+  const changed = fields.status !== current.status || fields.id !== current.id || fields.paymentUrl !== current.paymentUrl
+    || fields.transactionId !== current.transactionId || current.state !== 'created';
+  if (changed) fields.updatedAt = timestamp;
+  return fields;
+}
+
 
 /** A 'creating' record older than this that the API does not know was never created. */
 const UNFINISHED_GRACE_MS = 10 * 60_000;
@@ -60,8 +83,9 @@ export function createLinkService(deps: LinkServiceDeps): LinkService {
     return record;
   };
 
-  const store = async (previous: LinkRecord | undefined, next: LinkRecord): Promise<LinkRecord> => {
-    await deps.history.put(next);
+  /** Tells the renderer (and the merchant, for outcomes) about a stored change. */
+  const announce = (previous: LinkRecord | undefined, next: LinkRecord): LinkRecord => {
+    if (next === previous) return next;
     deps.events.emit({ type: 'link.updated', record: next });
     if (previous?.status !== next.status && deps.onOutcome) {
       if (isPaidStatus(next.status) && !isPaidStatus(previous?.status)) deps.onOutcome(next, 'paid');
@@ -70,27 +94,18 @@ export function createLinkService(deps: LinkServiceDeps): LinkService {
     return next;
   };
 
-  const applyTransaction = async (record: LinkRecord, transaction: SmartTransaction): Promise<LinkRecord> => {
-    const links: Record<string, string> = {};
-    for (const [method, url] of Object.entries(transaction.payment_links ?? {})) if (typeof url === 'string') links[method] = url;
-    const timestamp = now().toISOString();
-    const next: LinkRecord = {
-      ...record,
-      state: 'created',
-      id: transaction.id,
-      status: transaction.status,
-      paymentLinks: Object.keys(links).length > 0 ? links : record.paymentLinks,
-      paymentUrl: pickPaymentUrl(links, record.paymentMethod) ?? record.paymentUrl,
-      transactionId: transaction.transactions?.[0]?.id ?? record.transactionId,
-      paidWith: transaction.payment_method ?? record.paidWith,
-      paymentInstructions: (transaction.payment_instructions as Record<string, unknown> | null | undefined) ?? record.paymentInstructions,
-      lastCheckedAt: timestamp,
-      error: null,
-    };
-    const changed = next.status !== record.status || next.id !== record.id || next.paymentUrl !== record.paymentUrl || next.transactionId !== record.transactionId || record.state !== 'created';
-    if (changed) next.updatedAt = timestamp;
-    return store(record, next);
+  /** Every change of an existing link goes through the history's one write path, then is announced. */
+  const change = async (merchantRef: string, decide: (current: LinkRecord) => LinkChange | null | Promise<LinkChange | null>): Promise<LinkRecord> => {
+    let previous: LinkRecord | undefined;
+    const next = await deps.history.update(merchantRef, (current) => {
+      previous = current;
+      return decide(current);
+    });
+    return announce(previous, next);
   };
+
+  const applyTransaction = (merchantRef: string, transaction: SmartTransaction): Promise<LinkRecord> =>
+    change(merchantRef, (current) => ({ set: linkFieldsFromTransaction(current, transaction, now()) }));
 
   const accountFor = async (record: LinkRecord): Promise<Account> => {
     const account = await deps.resolveAccount();
@@ -105,7 +120,7 @@ export function createLinkService(deps: LinkServiceDeps): LinkService {
     const account = await accountFor(record);
     lastRequestAt.set(record.merchantRef, Date.now());
     const transaction = await account.client.getSmartTransaction(record.id);
-    return applyTransaction(get(record.merchantRef), transaction);
+    return applyTransaction(record.merchantRef, transaction);
   };
 
   async function refreshWith(merchantRef: string, mode: RefreshMode): Promise<{ record: LinkRecord; requested: boolean }> {
@@ -123,6 +138,7 @@ export function createLinkService(deps: LinkServiceDeps): LinkService {
 
   return {
     applyTransaction,
+    change,
     accountFor,
     get,
 
@@ -150,6 +166,7 @@ export function createLinkService(deps: LinkServiceDeps): LinkService {
         transactionId: null,
         paidWith: null,
         refundedCents: 0,
+        refunds: [],
         shipped: null,
         paymentInstructions: null,
         createdAt: timestamp,
@@ -158,20 +175,20 @@ export function createLinkService(deps: LinkServiceDeps): LinkService {
         error: null,
       };
       // Recorded before the request: a crash or a lost answer can then be reconciled, never lost.
-      await deps.history.put(record);
+      announce(undefined, await deps.history.insert(record));
       const body = buildCreateSmartTransactionBody(input, { contractId: account.contractId, isDemo: account.isDemo, merchantRef: record.merchantRef });
       let transaction: SmartTransaction;
       try {
         transaction = await createPaymentLinkSafely(account.client, body);
       } catch (error) {
         const failure = isAppFailure(error) ? error : new AppFailure({ code: 'internal', message: 'Creating the link failed.' });
-        if (!ANSWER_MAY_EXIST.has(failure.code) && !failure.code.startsWith('network.')) {
-          await store(record, { ...record, state: 'create_failed', updatedAt: now().toISOString(), error: { code: failure.code, message: failure.message } });
+        if (!ANSWER_MAY_BE_LOST.has(failure.code) && !failure.code.startsWith('network.')) {
+          await change(record.merchantRef, () => ({ set: { state: 'create_failed', updatedAt: now().toISOString(), error: { code: failure.code, message: failure.message } } }));
         }
         // Otherwise it stays 'creating' and is settled by reconcileUnfinished once the API answers again.
         throw failure;
       }
-      return applyTransaction(record, transaction);
+      return applyTransaction(record.merchantRef, transaction);
     },
 
     async refresh(merchantRef) {
@@ -188,10 +205,10 @@ export function createLinkService(deps: LinkServiceDeps): LinkService {
           const account = await accountFor(record);
           const found = await account.client.findByMerchantRef(record.merchantRef);
           if (found) {
-            await applyTransaction(record, found);
+            await applyTransaction(record.merchantRef, found);
             recovered++;
           } else if (now().getTime() - Date.parse(record.createdAt) > UNFINISHED_GRACE_MS) {
-            await store(record, { ...record, state: 'create_failed', updatedAt: now().toISOString(), error: { code: 'link.not_found', message: 'The link was never created at secupay.' } });
+            await change(record.merchantRef, () => ({ set: { state: 'create_failed', updatedAt: now().toISOString(), error: { code: 'link.not_found', message: 'The link was never created at secupay.' } } }));
             failed++;
           } else {
             pending++;

@@ -8,6 +8,7 @@ export type {
   SecuconnectClientOptions,
 } from './client';
 export {
+  ANSWER_MAY_BE_LOST,
   buildCreateSmartTransactionBody,
   createPaymentLinkSafely,
   newMerchantRef,

@@ -95,7 +95,7 @@ export function pickPaymentUrl(paymentLinks: Record<string, string | null> | nul
 }
 
 /** Failures after which the create may have happened at secuconnect without us hearing of it. */
-const ANSWER_MAY_BE_LOST: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+export const ANSWER_MAY_BE_LOST: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'network.timeout',
   'network.connection_lost',
   'api.server',

@@ -1,6 +1,6 @@
 import { isFinalStatus } from '../../shared/status';
 import type { LinkRecord } from '../../shared/link';
-import type { HistoryStore } from '../history';
+import type { LinkRepository } from '../history';
 import type { LinkService } from '../links/link-service';
 
 /**
@@ -32,7 +32,7 @@ export function checkInterval(record: Pick<LinkRecord, 'status' | 'createdAt'>, 
 }
 
 export interface StatusWatcherDeps {
-  history: HistoryStore;
+  history: LinkRepository;
   links: LinkService;
   /** Only links of the account Link Desk is connected to can be checked. */
   currentAccountKey: () => Promise<string | null>;

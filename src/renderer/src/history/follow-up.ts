@@ -1,13 +1,10 @@
 import { needsShipping } from '../../../shared/history-query';
 import type { LinkRecord } from '../../../shared/link';
 import { composeReminder, type ComposedEmail } from '../../../shared/email-text';
-import { isPaidStatus } from '../../../shared/status';
-
-/** Statuses in which a link can still be paid: cancelling and reminding make sense only then. */
-const UNPAID: ReadonlySet<string> = new Set(['created', 'approved', 'pending']);
+import { isPaidStatus, isUnpaidStatus } from '../../../shared/status';
 
 export function isUnpaid(record: LinkRecord): boolean {
-  return record.state === 'created' && UNPAID.has(record.status ?? 'created');
+  return record.state === 'created' && isUnpaidStatus(record.status);
 }
 
 export function canCancel(record: LinkRecord): boolean {

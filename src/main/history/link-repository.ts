@@ -1,0 +1,593 @@
+import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
+import { z } from 'zod';
+import { AppFailure } from '../../shared/errors';
+import { HistoryQuerySchema, type HistoryCurrencyTotal, type HistoryQuery, type HistoryQueryInput } from '../../shared/history-query';
+import { LinkRecordSchema, type LinkRecord, type RefundEntry, type ShipmentEntry } from '../../shared/link';
+import { KNOWN_STATUSES, isPaidStatus } from '../../shared/status';
+import {
+  DamagedRowError,
+  RECORD_DICTIONARY,
+  StoredLinkSchema,
+  decodeRecord,
+  encodeRecord,
+  linkColumns,
+  toLinkRecord,
+  toStoredLink,
+  type StoredLink,
+} from './stored-link';
+import { checkInBackground, isDatabaseCorruption, openDatabase, rebuildFromDamaged, type SalvageRow } from './database';
+import { parseHistorySearch, searchText } from './search-text';
+
+/** What was found damaged or missing; the history screen tells the merchant. */
+export interface HistoryRecovery {
+  /** Links that could not be read (a damaged page, or a record whose checksum failed). */
+  lostLinks: number;
+  /** Links carried over from a damaged database file, or null when no file had to be rebuilt. */
+  keptLinks: number | null;
+  /** Byte-exact copies of damaged files, kept in the history folder for support. */
+  setAsideFiles: string[];
+  /** The database had existed but was gone at start (deleted or moved); a new one was started. */
+  databaseMissing: boolean;
+}
+
+export interface HistoryQueryResult {
+  items: LinkRecord[];
+  /** Size of the filtered set. */
+  total: number;
+  /** Sums over the filtered set, per currency. */
+  totals: HistoryCurrencyTotal[];
+}
+
+/** The stored part of a record a change may set (the merchantRef is the key and never changes). */
+export type LinkFields = Partial<Omit<StoredLink, 'merchantRef'>>;
+
+/** What one change does to a link, applied in one transaction to the link as it is then. */
+export interface LinkChange {
+  set?: LinkFields;
+  refund?: RefundEntry;
+  shipment?: ShipmentEntry;
+}
+
+/**
+ * Decides the change from the link as it is now. May await the API: changes of one link run one
+ * after another, so a second refund sees the first one's row, never a stale copy. Returning null
+ * changes nothing; throwing changes nothing and passes the error on.
+ */
+export type LinkChangeFn = (current: LinkRecord) => LinkChange | null | Promise<LinkChange | null>;
+
+export interface LinkRepository {
+  /** Records a new link (before its create request is sent); fails if the merchantRef exists. */
+  insert(record: LinkRecord): Promise<LinkRecord>;
+  /**
+   * The one write path for an existing link: serialised per link, applied in a transaction to the
+   * row as it is then, so concurrent actions (refunds, the watcher, ship, cancel) lose nothing.
+   * Resolves with the stored result (the same object as `current` when nothing changed).
+   */
+  update(merchantRef: string, change: LinkChangeFn): Promise<LinkRecord>;
+  get(merchantRef: string): LinkRecord | undefined;
+  getById(stxId: string): LinkRecord | undefined;
+  /** Filtered, sorted, paged, with totals, all in SQL. */
+  query(q: HistoryQueryInput): HistoryQueryResult;
+  /** Links whose status is not final yet (the watcher's work list), oldest first. */
+  nonFinal(): LinkRecord[];
+  /** Links recorded before their create request whose answer never arrived. */
+  unfinishedCreates(): LinkRecord[];
+  /** Links waiting for payment (created, not final). */
+  countWaiting(): number;
+  /** Unpaid links older than the app-side expiry. */
+  expired(expiryDays: number, now: Date): LinkRecord[];
+  countExpired(expiryDays: number, now: Date): number;
+  /** Damage found at open or since; can change after open (background check, rows read later). */
+  readonly recovery: HistoryRecovery | null;
+  /** merchantRefs of rows kept aside because their checksum failed (to be fetched again from the account). */
+  damagedRefs(): string[];
+  /** Settles when the background check of a large database has finished. */
+  readonly checked: Promise<void>;
+  /** Waits (bounded) for changes still running, then closes the database. */
+  close(timeoutMs?: number): Promise<void>;
+}
+
+export interface OpenLinkRepositoryOptions {
+  dir: string;
+  now?: () => Date;
+  /** Told when damage is found after opening (background check, a row read later). */
+  onRecoveryChanged?: (recovery: HistoryRecovery) => void;
+  logError?: (message: string) => void;
+}
+
+const PAID_STATUSES = KNOWN_STATUSES.filter((status) => isPaidStatus(status));
+/** The merchant's order: not yet a link, waiting, then paid, then the dead ends; unknown statuses last. */
+const STATUS_ORDER = ['creating', 'create_failed', ...KNOWN_STATUSES];
+const STATUS_RANK_SQL = `CASE l.history_status ${STATUS_ORDER.map((status, rank) => `WHEN '${status}' THEN ${rank}`).join(' ')} ELSE ${STATUS_ORDER.length} END`;
+const SORT_SQL: Record<HistoryQuery['sort']['field'], string> = {
+  createdAt: 'l.created_at',
+  updatedAt: 'l.updated_at',
+  amountCents: 'l.amount_cents',
+  status: STATUS_RANK_SQL,
+  reference: 'l.reference COLLATE NOCASE',
+};
+
+const LINK_COLUMNS = 'l.id, l.record, l.checksum, l.refunded_cents, l.has_shipment';
+
+const RefundRowSchema = z.object({ at: z.number(), amount_cents: z.number(), reason: z.string().nullable(), answer: z.string() });
+const ShipmentRowSchema = z.object({
+  at: z.number(),
+  carrier: z.string().nullable(),
+  tracking_id: z.string().nullable(),
+  invoice_number: z.string().nullable(),
+});
+const LinkRowSchema = z.object({ id: z.number(), record: z.instanceof(Uint8Array), checksum: z.number(), refunded_cents: z.number(), has_shipment: z.number() });
+type LinkRow = z.infer<typeof LinkRowSchema>;
+
+function refundFromRow(row: unknown): RefundEntry {
+  const parsed = RefundRowSchema.parse(row);
+  const ids = z.array(z.string()).catch([]).parse(JSON.parse(parsed.answer));
+  return { at: new Date(parsed.at).toISOString(), amountCents: parsed.amount_cents, ...(parsed.reason ? { reason: parsed.reason } : {}), refundTransactionIds: ids };
+}
+
+function shipmentFromRow(row: unknown): ShipmentEntry {
+  const parsed = ShipmentRowSchema.parse(row);
+  return {
+    at: new Date(parsed.at).toISOString(),
+    ...(parsed.carrier ? { carrier: parsed.carrier } : {}),
+    ...(parsed.tracking_id ? { trackingId: parsed.tracking_id } : {}),
+    ...(parsed.invoice_number ? { invoiceNumber: parsed.invoice_number } : {}),
+  };
+}
+
+/** Local-time day bounds: [start of `from`, start of the day after `to`). */
+function dayStartMs(day: string, addDays: number): number {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Date(y, m - 1, d + addDays).getTime();
+}
+
+const notFound = () => new AppFailure({ code: 'link.not_found', message: 'Link Desk has no payment link with this reference.' });
+const closed = () => new AppFailure({ code: 'history.io', message: 'The payment link history is closed.' });
+
+/** Prepared statements of one database connection (a rebuilt database gets new ones). */
+class Statements {
+  readonly byRef: StatementSync;
+  readonly byStx: StatementSync;
+  readonly insertLink: StatementSync;
+  readonly updateLink: StatementSync;
+  readonly insertSearch: StatementSync;
+  readonly deleteSearch: StatementSync;
+  readonly insertRefund: StatementSync;
+  readonly insertShipment: StatementSync;
+  readonly refunds: StatementSync;
+  readonly latestShipment: StatementSync;
+  readonly markDamaged: StatementSync;
+
+  constructor(readonly db: DatabaseSync) {
+    this.byRef = db.prepare(`SELECT ${LINK_COLUMNS} FROM links l WHERE l.merchant_ref = ? AND l.damaged = 0`);
+    this.byStx = db.prepare(`SELECT ${LINK_COLUMNS} FROM links l WHERE l.stx_id = ? AND l.damaged = 0 LIMIT 1`);
+    this.insertLink = db.prepare(`
+      INSERT INTO links (merchant_ref, stx_id, account_key, history_status, api_status, amount_cents, currency, reference,
+        payment_method, paid_with, is_final, is_paid, needs_shipping, created_at, updated_at, paid_at, refunded_cents,
+        has_shipment, record, checksum)
+      VALUES (:merchant_ref, :stx_id, :account_key, :history_status, :api_status, :amount_cents, :currency, :reference,
+        :payment_method, :paid_with, :is_final, :is_paid, :needs_shipping, :created_at, :updated_at, :paid_at, 0, 0, :record, :checksum)`);
+    this.updateLink = db.prepare(`
+      UPDATE links SET stx_id = :stx_id, account_key = :account_key, history_status = :history_status, api_status = :api_status,
+        amount_cents = :amount_cents, currency = :currency, reference = :reference, payment_method = :payment_method,
+        paid_with = :paid_with, is_final = :is_final, is_paid = :is_paid, needs_shipping = :needs_shipping,
+        created_at = :created_at, updated_at = :updated_at, paid_at = COALESCE(paid_at, :paid_at),
+        refunded_cents = :refunded_cents, has_shipment = :has_shipment, record = :record, checksum = :checksum
+      WHERE id = :id`);
+    this.insertSearch = db.prepare('INSERT INTO links_search (rowid, text) VALUES (?, ?)');
+    this.deleteSearch = db.prepare('DELETE FROM links_search WHERE rowid = ?');
+    this.insertRefund = db.prepare('INSERT INTO refunds (link_id, at, amount_cents, reason, answer) VALUES (?, ?, ?, ?, ?)');
+    this.insertShipment = db.prepare('INSERT INTO shipments (link_id, at, carrier, tracking_id, invoice_number) VALUES (?, ?, ?, ?, ?)');
+    this.refunds = db.prepare('SELECT at, amount_cents, reason, answer FROM refunds WHERE link_id = ? ORDER BY at, id');
+    this.latestShipment = db.prepare('SELECT at, carrier, tracking_id, invoice_number FROM shipments WHERE link_id = ? ORDER BY at DESC, id DESC LIMIT 1');
+    this.markDamaged = db.prepare('UPDATE links SET damaged = 1 WHERE id = ?');
+  }
+}
+
+class SqliteLinkRepository implements LinkRepository {
+  private statements: Statements;
+  private recoveryState: HistoryRecovery | null;
+  private readonly chains = new Map<string, Promise<unknown>>();
+  private isClosed = false;
+  checked: Promise<void> = Promise.resolve();
+
+  constructor(
+    private db: DatabaseSync,
+    private readonly path: string,
+    recovery: HistoryRecovery | null,
+    private readonly options: OpenLinkRepositoryOptions,
+    private readonly now: () => Date,
+  ) {
+    this.statements = new Statements(db);
+    this.recoveryState = recovery;
+  }
+
+  get recovery(): HistoryRecovery | null {
+    return this.recoveryState;
+  }
+
+  private noteDamage(change: Partial<HistoryRecovery>): void {
+    const current = this.recoveryState ?? { lostLinks: 0, keptLinks: null, setAsideFiles: [], databaseMissing: false };
+    this.recoveryState = {
+      lostLinks: current.lostLinks + (change.lostLinks ?? 0),
+      keptLinks: change.keptLinks ?? current.keptLinks,
+      setAsideFiles: [...current.setAsideFiles, ...(change.setAsideFiles ?? [])],
+      databaseMissing: current.databaseMissing || (change.databaseMissing ?? false),
+    };
+    this.options.onRecoveryChanged?.(this.recoveryState);
+  }
+
+  /** Runs one read or write; a database found corrupt on the way is rebuilt and the work tried once more. */
+  private guarded<T>(work: () => T): T {
+    if (this.isClosed) throw closed();
+    try {
+      return work();
+    } catch (error) {
+      if (!isDatabaseCorruption(error)) throw error;
+      this.rebuild();
+      return work();
+    }
+  }
+
+  private rebuild(): void {
+    this.options.logError?.('history: the database is damaged; setting it aside and keeping what can be read');
+    const rebuilt = rebuildFromDamaged(this.path, { dir: this.options.dir, now: this.now, restoreRow }, this.db);
+    this.db = rebuilt.db;
+    this.statements = new Statements(this.db);
+    this.noteDamage({ lostLinks: rebuilt.damage.lostLinks, keptLinks: rebuilt.damage.keptLinks, setAsideFiles: rebuilt.damage.setAsideFiles });
+  }
+
+  /** A row whose record fails its checksum or schema: kept aside (flagged, not deleted) and reported. */
+  private keepAside(error: DamagedRowError): void {
+    this.options.logError?.(`history: ${error.message}; the link is kept aside`);
+    this.statements.markDamaged.run(error.rowId);
+    this.noteDamage({ lostLinks: 1 });
+  }
+
+  private recordOf(row: LinkRow): LinkRecord {
+    const stored = decodeRecord(row.id, row.record, row.checksum);
+    const refunds = row.refunded_cents > 0 ? this.statements.refunds.all(row.id).map(refundFromRow) : [];
+    const shipped = row.has_shipment ? shipmentFromRow(this.statements.latestShipment.get(row.id)) : null;
+    return toLinkRecord(stored, refunds, shipped);
+  }
+
+  /** Reads rows into records; a damaged row is kept aside and the read repeated without it. */
+  private readRows(select: () => unknown[]): LinkRecord[] {
+    for (;;) {
+      const rows = select().map((row) => LinkRowSchema.parse(row));
+      try {
+        return rows.map((row) => this.recordOf(row));
+      } catch (error) {
+        if (!(error instanceof DamagedRowError)) throw error;
+        this.keepAside(error);
+      }
+    }
+  }
+
+  private readOne(select: () => unknown): LinkRecord | undefined {
+    return this.guarded(() => this.readRows(() => {
+      const row = select();
+      return row === undefined ? [] : [row];
+    })[0]);
+  }
+
+  get(merchantRef: string): LinkRecord | undefined {
+    return this.readOne(() => this.statements.byRef.get(merchantRef));
+  }
+
+  getById(stxId: string): LinkRecord | undefined {
+    return this.readOne(() => this.statements.byStx.get(stxId));
+  }
+
+  private serialised<T>(merchantRef: string, task: () => Promise<T>): Promise<T> {
+    if (this.isClosed) return Promise.reject(closed());
+    const previous = this.chains.get(merchantRef) ?? Promise.resolve();
+    const run = previous.then(task, task);
+    const tail = run.then(() => undefined, () => undefined);
+    this.chains.set(merchantRef, tail);
+    void tail.then(() => {
+      if (this.chains.get(merchantRef) === tail) this.chains.delete(merchantRef);
+    });
+    return run;
+  }
+
+  private transaction<T>(work: () => T): T {
+    return this.guarded(() => {
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = work();
+        this.db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.db.isTransaction) this.db.exec('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+
+  insert(record: LinkRecord): Promise<LinkRecord> {
+    const parsed = LinkRecordSchema.parse(record);
+    return this.serialised(parsed.merchantRef, async () =>
+      this.transaction(() => {
+        if (this.statements.byRef.get(parsed.merchantRef) !== undefined) {
+          throw new AppFailure({ code: 'internal', message: 'A payment link with this merchantRef is already in the history.' });
+        }
+        insertStored(this.statements, toStoredLink(parsed), parsed.refunds, parsed.shipped, this.now());
+        return this.recordOf(LinkRowSchema.parse(this.statements.byRef.get(parsed.merchantRef)));
+      }),
+    );
+  }
+
+  update(merchantRef: string, change: LinkChangeFn): Promise<LinkRecord> {
+    return this.serialised(merchantRef, async () => {
+      const current = this.get(merchantRef);
+      if (!current) throw notFound();
+      const decided = await change(current);
+      if (decided === null || (decided.set === undefined && decided.refund === undefined && decided.shipment === undefined)) return current;
+      return this.transaction(() => this.applyChange(merchantRef, decided));
+    });
+  }
+
+  /** Inside the transaction: the row as it is now, plus the change; derived columns recomputed. */
+  private applyChange(merchantRef: string, change: LinkChange): LinkRecord {
+    const row = this.statements.byRef.get(merchantRef);
+    if (row === undefined) throw notFound();
+    const { id, record, checksum } = LinkRowSchema.parse(row);
+    const before = decodeRecord(id, record, checksum);
+    const next = StoredLinkSchema.parse({ ...before, ...change.set, merchantRef: before.merchantRef });
+    if (change.refund) {
+      const refund = change.refund;
+      this.statements.insertRefund.run(id, Date.parse(refund.at), refund.amountCents, refund.reason ?? null, JSON.stringify(refund.refundTransactionIds));
+    }
+    if (change.shipment) {
+      const shipment = change.shipment;
+      this.statements.insertShipment.run(id, Date.parse(shipment.at), shipment.carrier ?? null, shipment.trackingId ?? null, shipment.invoiceNumber ?? null);
+    }
+    const refunds = this.statements.refunds.all(id).map(refundFromRow);
+    const refundedCents = refunds.reduce((sum, refund) => sum + refund.amountCents, 0);
+    if (refundedCents > next.amountCents) {
+      throw new AppFailure({ code: 'link.not_allowed', message: 'A link cannot be refunded for more than was paid.' });
+    }
+    const latest = this.statements.latestShipment.get(id);
+    const shipped = latest === undefined ? null : shipmentFromRow(latest);
+    const columns = linkColumns(next, shipped);
+    const encoded = encodeRecord(next);
+    const { merchant_ref: _key, search_text: _text, ...typed } = columns;
+    this.statements.updateLink.run({
+      ...typed,
+      id,
+      paid_at: columns.is_paid ? this.now().getTime() : null,
+      refunded_cents: refundedCents,
+      has_shipment: shipped ? 1 : 0,
+      record: encoded.blob,
+      checksum: encoded.checksum,
+    } satisfies Record<string, SQLInputValue>);
+    if (searchText(before) !== columns.search_text) {
+      this.statements.deleteSearch.run(id);
+      this.statements.insertSearch.run(id, columns.search_text);
+    }
+    return toLinkRecord(next, refunds, shipped);
+  }
+
+  query(input: HistoryQueryInput): HistoryQueryResult {
+    const q = HistoryQuerySchema.parse(input);
+    const where: string[] = ['l.damaged = 0'];
+    const params: SQLInputValue[] = [];
+    const statuses = (q.statuses ?? []).filter((status) => status !== 'needs_shipping');
+    const wantsShipping = q.statuses?.includes('needs_shipping') ?? false;
+    if (statuses.length > 0 || wantsShipping) {
+      const alternatives: string[] = [];
+      if (statuses.length > 0) {
+        alternatives.push(`l.history_status IN (${statuses.map(() => '?').join(', ')})`);
+        params.push(...statuses);
+      }
+      if (wantsShipping) alternatives.push('l.needs_shipping = 1');
+      where.push(`(${alternatives.join(' OR ')})`);
+    }
+    if (q.from !== undefined) {
+      where.push('l.created_at >= ?');
+      params.push(dayStartMs(q.from, 0));
+    }
+    if (q.to !== undefined) {
+      where.push('l.created_at < ?');
+      params.push(dayStartMs(q.to, 1));
+    }
+    const search = q.search?.trim() ? parseHistorySearch(q.search) : null;
+    if (search) {
+      const alternatives: string[] = [];
+      if (search.match) {
+        alternatives.push('l.id IN (SELECT rowid FROM links_search WHERE links_search MATCH ?)');
+        params.push(search.match);
+      }
+      if (search.amountCents.length > 0) {
+        alternatives.push(`l.amount_cents IN (${search.amountCents.map(() => '?').join(', ')})`);
+        params.push(...search.amountCents);
+      }
+      where.push(alternatives.length > 0 ? `(${alternatives.join(' OR ')})` : '0');
+    }
+    const whereSql = where.join(' AND ');
+    const direction = q.sort.direction === 'asc' ? 'ASC' : 'DESC';
+    return this.guarded(() => {
+      const items = this.readRows(() =>
+        this.db
+          .prepare(`SELECT ${LINK_COLUMNS} FROM links l WHERE ${whereSql} ORDER BY ${SORT_SQL[q.sort.field]} ${direction}, l.id ${direction} LIMIT ? OFFSET ?`)
+          .all(...params, q.limit, q.offset),
+      );
+      const totals = search === null && !wantsShipping ? this.totalsByDay(q, statuses) : this.totalsByRow(whereSql, params);
+      return { items, total: totals.reduce((sum, total) => sum + total.count, 0), totals };
+    });
+  }
+
+  /** Totals from the per-day table: a few thousand rows at most, whatever the history's size. */
+  private totalsByDay(q: HistoryQuery, statuses: string[]): HistoryCurrencyTotal[] {
+    const where: string[] = ['1'];
+    const params: SQLInputValue[] = [];
+    if (q.from !== undefined) {
+      where.push('day >= ?');
+      params.push(q.from);
+    }
+    if (q.to !== undefined) {
+      where.push('day <= ?');
+      params.push(q.to);
+    }
+    if (statuses.length > 0) {
+      where.push(`history_status IN (${statuses.map(() => '?').join(', ')})`);
+      params.push(...statuses);
+    }
+    const paid = PAID_STATUSES.map((status) => `'${status}'`).join(', ');
+    const rows = this.db
+      .prepare(`
+        SELECT currency, SUM(links) AS count, SUM(amount_cents) AS amount,
+          SUM(CASE WHEN history_status IN (${paid}) THEN amount_cents ELSE 0 END) AS paid, SUM(refunded_cents) AS refunded
+        FROM link_days WHERE ${where.join(' AND ')} GROUP BY currency HAVING SUM(links) > 0 ORDER BY currency`)
+      .all(...params);
+    return rows.map(totalFromRow);
+  }
+
+  private totalsByRow(whereSql: string, params: SQLInputValue[]): HistoryCurrencyTotal[] {
+    const rows = this.db
+      .prepare(`
+        SELECT l.currency AS currency, COUNT(*) AS count, SUM(l.amount_cents) AS amount,
+          SUM(CASE WHEN l.is_paid = 1 THEN l.amount_cents ELSE 0 END) AS paid, SUM(l.refunded_cents) AS refunded
+        FROM links l WHERE ${whereSql} GROUP BY l.currency ORDER BY l.currency`)
+      .all(...params);
+    return rows.map(totalFromRow);
+  }
+
+  nonFinal(): LinkRecord[] {
+    return this.guarded(() => this.readRows(() => this.db.prepare(`SELECT ${LINK_COLUMNS} FROM links l WHERE l.is_final = 0 AND l.damaged = 0 ORDER BY l.created_at`).all()));
+  }
+
+  unfinishedCreates(): LinkRecord[] {
+    return this.guarded(() =>
+      this.readRows(() => this.db.prepare(`SELECT ${LINK_COLUMNS} FROM links l WHERE l.is_final = 0 AND l.history_status = 'creating' AND l.damaged = 0 ORDER BY l.created_at`).all()),
+    );
+  }
+
+  countWaiting(): number {
+    return this.guarded(() => {
+      const row = this.db.prepare(`SELECT COUNT(*) AS count FROM links WHERE is_final = 0 AND history_status NOT IN ('creating', 'create_failed') AND damaged = 0`).get();
+      return z.object({ count: z.number() }).parse(row).count;
+    });
+  }
+
+  /** Mirrors `isExpired` in shared/link.ts: unpaid (created or approved) and older than the expiry. */
+  private expiredWhere(expiryDays: number, now: Date): { sql: string; before: number } | null {
+    if (expiryDays <= 0) return null;
+    return { sql: `is_final = 0 AND history_status IN ('created', 'approved') AND created_at < ? AND damaged = 0`, before: now.getTime() - expiryDays * 86_400_000 };
+  }
+
+  expired(expiryDays: number, now: Date): LinkRecord[] {
+    const filter = this.expiredWhere(expiryDays, now);
+    if (!filter) return [];
+    return this.guarded(() => this.readRows(() => this.db.prepare(`SELECT ${LINK_COLUMNS} FROM links l WHERE ${filter.sql} ORDER BY created_at`).all(filter.before)));
+  }
+
+  countExpired(expiryDays: number, now: Date): number {
+    const filter = this.expiredWhere(expiryDays, now);
+    if (!filter) return 0;
+    return this.guarded(() => z.object({ count: z.number() }).parse(this.db.prepare(`SELECT COUNT(*) AS count FROM links WHERE ${filter.sql}`).get(filter.before)).count);
+  }
+
+  damagedRefs(): string[] {
+    return this.guarded(() =>
+      this.db.prepare('SELECT merchant_ref FROM links WHERE damaged = 1').all().map((row) => z.object({ merchant_ref: z.string() }).parse(row).merchant_ref),
+    );
+  }
+
+  /** Runs the background check of a large database and acts on what it finds. */
+  startBackgroundCheck(): void {
+    this.checked = checkInBackground(this.path, RECORD_DICTIONARY).then((result) => {
+      if (this.isClosed) return;
+      if (!result.ok) {
+        this.rebuild();
+        return;
+      }
+      for (const id of result.damagedIds) this.keepAside(new DamagedRowError(id, 'checksum mismatch (background check)'));
+    }).catch((error: unknown) => this.options.logError?.(`history: background check failed: ${String(error)}`));
+  }
+
+  async close(timeoutMs = 3_000): Promise<void> {
+    if (this.isClosed) return;
+    const pending = Promise.all([...this.chains.values()]);
+    await Promise.race([pending, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
+    this.isClosed = true;
+    this.db.close();
+  }
+}
+
+function totalFromRow(row: unknown): HistoryCurrencyTotal {
+  const parsed = z.object({ currency: z.string(), count: z.number(), amount: z.number(), paid: z.number(), refunded: z.number() }).parse(row);
+  return { currency: parsed.currency, count: parsed.count, amountCents: parsed.amount, paidCents: parsed.paid, refundedCents: parsed.refunded };
+}
+
+/** Writes a new link row with its refunds and shipment (inside the caller's transaction). */
+function insertStored(statements: Statements, stored: StoredLink, refunds: RefundEntry[], shipped: ShipmentEntry | null, now: Date): number {
+  const columns = linkColumns(stored, shipped);
+  const encoded = encodeRecord(stored);
+  const result = statements.insertLink.run({
+    merchant_ref: columns.merchant_ref,
+    stx_id: columns.stx_id,
+    account_key: columns.account_key,
+    history_status: columns.history_status,
+    api_status: columns.api_status,
+    amount_cents: columns.amount_cents,
+    currency: columns.currency,
+    reference: columns.reference,
+    payment_method: columns.payment_method,
+    paid_with: columns.paid_with,
+    is_final: columns.is_final,
+    is_paid: columns.is_paid,
+    needs_shipping: columns.needs_shipping,
+    created_at: columns.created_at,
+    updated_at: columns.updated_at,
+    paid_at: columns.is_paid ? now.getTime() : null,
+    record: encoded.blob,
+    checksum: encoded.checksum,
+  });
+  const id = Number(result.lastInsertRowid);
+  statements.insertSearch.run(id, columns.search_text);
+  for (const refund of refunds) {
+    statements.insertRefund.run(id, Date.parse(refund.at), refund.amountCents, refund.reason ?? null, JSON.stringify(refund.refundTransactionIds));
+  }
+  if (shipped) statements.insertShipment.run(id, Date.parse(shipped.at), shipped.carrier ?? null, shipped.trackingId ?? null, shipped.invoiceNumber ?? null);
+  if (refunds.length > 0 || shipped) {
+    const refunded = refunds.reduce((sum, refund) => sum + refund.amountCents, 0);
+    statements.db.prepare('UPDATE links SET refunded_cents = ?, has_shipment = ? WHERE id = ?').run(refunded, shipped ? 1 : 0, id);
+  }
+  return id;
+}
+
+const restoreStatements = new WeakMap<DatabaseSync, Statements>();
+
+/** Carries one row of a damaged database into the fresh one, if its record still checks out. */
+function restoreRow(db: DatabaseSync, row: SalvageRow, refundRows: SalvageRow[], shipmentRows: SalvageRow[]): boolean {
+  try {
+    const stored = decodeRecord(Number(row['id']), row['record'], row['checksum']);
+    let statements = restoreStatements.get(db);
+    if (!statements) restoreStatements.set(db, (statements = new Statements(db)));
+    const refunds = refundRows.map(refundFromRow);
+    const shipped = shipmentRows.length > 0 ? shipmentFromRow(shipmentRows[shipmentRows.length - 1]) : null;
+    insertStored(statements, stored, refunds, shipped, new Date());
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function openLinkRepository(options: OpenLinkRepositoryOptions): LinkRepository {
+  const now = options.now ?? (() => new Date());
+  const opened = openDatabase({ dir: options.dir, now, restoreRow });
+  let recovery: HistoryRecovery | null = null;
+  if (opened.damage || opened.wasMissing) {
+    recovery = {
+      lostLinks: opened.damage?.lostLinks ?? 0,
+      keptLinks: opened.damage ? opened.damage.keptLinks : null,
+      setAsideFiles: opened.damage?.setAsideFiles ?? [],
+      databaseMissing: opened.wasMissing,
+    };
+  }
+  const repository = new SqliteLinkRepository(opened.db, opened.path, recovery, options, now);
+  if (opened.needsBackgroundCheck) repository.startBackgroundCheck();
+  return repository;
+}

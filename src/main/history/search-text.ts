@@ -1,0 +1,60 @@
+import { parseAmount } from '../../shared/money';
+import type { LinkRecord } from '../../shared/link';
+
+/**
+ * What the history's search looks through, and how a typed search becomes an FTS5 query.
+ *
+ * The FTS5 tokenizer (`unicode61 remove_diacritics 2`) folds case and accents, so "Müller" and
+ * "Muller" meet in "muller". German also writes ü as "ue": for that, every word with an umlaut or
+ * ß is indexed a second time transliterated ("mueller"), and every searched word is looked up in
+ * both spellings. The internal merchantRef is deliberately not searchable: it holds timestamps and
+ * counters that would match unrelated numbers.
+ */
+
+const GERMAN_TRANSLITERATION: Record<string, string> = { ä: 'ae', ö: 'oe', ü: 'ue', Ä: 'Ae', Ö: 'Oe', Ü: 'Ue', ß: 'ss', ẞ: 'SS' };
+
+function transliterate(text: string): string {
+  return text.replace(/[äöüÄÖÜßẞ]/g, (letter) => GERMAN_TRANSLITERATION[letter] ?? letter);
+}
+
+/** "mueller" → "müller": a searched ASCII spelling may stand for an umlaut. */
+function umlautSpelling(word: string): string {
+  return word.replace(/ae/gi, 'ä').replace(/oe/gi, 'ö').replace(/ue/gi, 'ü');
+}
+
+type Searchable = Pick<LinkRecord, 'reference' | 'customer' | 'id' | 'transactionId'>;
+
+export function searchText(record: Searchable): string {
+  const customer = record.customer;
+  const parts = [record.reference, customer?.companyname, customer?.forename, customer?.surname, customer?.email, record.id, record.transactionId];
+  const text = parts.filter((part): part is string => typeof part === 'string' && part !== '').join(' ');
+  const transliterated = transliterate(text);
+  return transliterated === text ? text : `${text} ${transliterated}`;
+}
+
+/** An FTS5 string literal: the word is tokenized like the indexed text, so "RE-2024-0" is a phrase. */
+function quoted(word: string): string {
+  return `"${word.replace(/"/g, '""')}"`;
+}
+
+export interface HistorySearch {
+  /** FTS5 MATCH expression (every word must match, each as a prefix), or null when nothing is left. */
+  match: string | null;
+  /** When the whole search reads as an amount ("17,50", "17.50", "1.234,56"): its value in cents. */
+  amountCents: number[];
+}
+
+export function parseHistorySearch(search: string): HistorySearch {
+  const words = search.trim().split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word));
+  const terms = words.map((word) => {
+    const spellings = new Set([word, transliterate(word), umlautSpelling(word)]);
+    const alternatives = [...spellings].map((spelling) => `${quoted(spelling)}*`);
+    return alternatives.length === 1 ? alternatives[0] : `(${alternatives.join(' OR ')})`;
+  });
+  const amountCents = new Set<number>();
+  for (const locale of ['de', 'en'] as const) {
+    const parsed = parseAmount(search.trim(), locale); // "1 234,50" is one amount
+    if (parsed.ok) amountCents.add(parsed.cents);
+  }
+  return { match: terms.length > 0 ? terms.join(' AND ') : null, amountCents: [...amountCents] };
+}

@@ -101,6 +101,8 @@ export const SettingsSchema = z.object({
   sound: z.boolean(),
   /** App-side expiry (the API documents none): 0 = off. */
   linkExpiryDays: z.number().int().min(0, { message: 'validation.expiry_days' }).max(365, { message: 'validation.expiry_days' }),
+  /** Start Link Desk at login, hidden in the tray (desktop app only; off unless the merchant turns it on). */
+  startAtLogin: z.boolean(),
 }).superRefine((s, ctx) => {
   if (s.environment === 'custom' && s.customBaseUrl === '') {
     ctx.addIssue({ code: 'custom', path: ['customBaseUrl'], message: 'validation.required' });
@@ -120,6 +122,7 @@ export const DEFAULT_SETTINGS: Settings = {
   emailTemplates: DEFAULT_EMAIL_TEMPLATES,
   sound: true,
   linkExpiryDays: 0,
+  startAtLogin: false,
 };
 
 /** What the renderer sees of the credentials: never the secret, only whether one is stored. */

@@ -3,7 +3,10 @@ import { historyStatus, needsShipping, type HistorySortField } from '../../../sh
 import { isExpired, type LinkRecord } from '../../../shared/link';
 import { statusTone } from '../../../shared/status';
 import { customerName } from './follow-up';
-import { historyStatusKey, methodLabel, useHistoryI18n, type HistoryMessageKey } from './history-i18n';
+import { methodLabel, statusLabel } from '../../../shared/i18n/labels';
+import { formatDateTime, type PlainKey } from '../../../shared/i18n';
+import { useI18n } from '../i18n';
+import { linkName } from './link-name';
 import { RowMenu, type MenuAction } from './RowMenu';
 import type { HistorySort } from './use-history';
 
@@ -20,7 +23,7 @@ export interface HistoryTableProps {
 
 interface Column {
   key: string;
-  label: HistoryMessageKey;
+  label: PlainKey;
   sort?: HistorySortField;
   className?: string;
 }
@@ -35,23 +38,14 @@ const COLUMNS: Column[] = [
   { key: 'actions', label: 'history.col.actions', className: 'col-actions' },
 ];
 
-const dayFormats = new Map<string, { day: Intl.DateTimeFormat; time: Intl.DateTimeFormat }>();
-
 /** Day above time, so two date columns fit next to the rest. */
 function DateCell({ iso }: { iso: string }) {
-  const { lang, dateTime } = useHistoryI18n();
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return <>{iso}</>;
-  let formats = dayFormats.get(lang);
-  if (!formats) {
-    const locale = lang === 'de' ? 'de-DE' : 'en-GB';
-    formats = { day: new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }), time: new Intl.DateTimeFormat(locale, { timeStyle: 'short' }) };
-    dayFormats.set(lang, formats);
-  }
+  const { lang, dateTime, day } = useI18n();
+  if (Number.isNaN(new Date(iso).getTime())) return <>{iso}</>;
   return (
     <time dateTime={iso} title={dateTime(iso)}>
-      <span className="day">{formats.day.format(date)}</span>
-      <span className="time">{formats.time.format(date)}</span>
+      <span className="day">{day(iso)}</span>
+      <span className="time">{formatDateTime(iso, lang, 'time')}</span>
     </time>
   );
 }
@@ -66,8 +60,8 @@ function toneOf(record: LinkRecord): string {
 
 /** Only the current page is rendered; arrow keys move between rows, Enter opens the focused one. */
 export function HistoryTable({ items, sort, onSort, expiryDays, onOpen, actionsFor, stale }: HistoryTableProps) {
-  const i18n = useHistoryI18n();
-  const { th, money, dateTime } = i18n;
+  const i18n = useI18n();
+  const { t, money, dateTime } = i18n;
   const [active, setActive] = useState(0);
   const bodyRef = useRef<HTMLTableSectionElement>(null);
   const now = new Date();
@@ -117,7 +111,7 @@ export function HistoryTable({ items, sort, onSort, expiryDays, onOpen, actionsF
 
   return (
     <div className={stale ? 'history-table-wrap stale' : 'history-table-wrap'}>
-      <table className="history-table" aria-label={th('history.table')} aria-busy={stale || undefined} data-testid="history-table">
+      <table className="history-table" aria-label={t('history.table')} aria-busy={stale || undefined} data-testid="history-table">
         <thead>
           <tr>
             {COLUMNS.map((column) => {
@@ -127,12 +121,12 @@ export function HistoryTable({ items, sort, onSort, expiryDays, onOpen, actionsF
                   aria-sort={column.sort === undefined ? undefined : sorted ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}>
                   {column.sort ? (
                     <button type="button" className="sort-button" onClick={() => column.sort && onSort(column.sort)}
-                      title={th('history.sortBy', { column: th(column.label) })}>
-                      <span>{th(column.label)}</span>
+                      title={t('history.sortBy', { column: t(column.label) })}>
+                      <span>{t(column.label)}</span>
                       <span className="sort-mark" aria-hidden="true">{sorted ? (sort.direction === 'asc' ? '▲' : '▼') : '↕'}</span>
                     </button>
                   ) : (
-                    th(column.label)
+                    t(column.label)
                   )}
                 </th>
               );
@@ -145,7 +139,7 @@ export function HistoryTable({ items, sort, onSort, expiryDays, onOpen, actionsF
             const expired = isExpired(record, expiryDays, now);
             const shipping = needsShipping(record);
             const name = customerName(record);
-            const reference = record.reference || th('history.noReference');
+            const reference = linkName(record, i18n);
             return (
               <tr key={record.merchantRef} data-row={index} tabIndex={index === activeIndex ? 0 : -1}
                 data-testid="history-row" data-ref={record.merchantRef} data-status={status}
@@ -154,23 +148,23 @@ export function HistoryTable({ items, sort, onSort, expiryDays, onOpen, actionsF
                 <td className="col-status">
                   <span className={`history-pill tone-${toneOf(record)}`} data-testid="row-status">
                     <span className="dot" aria-hidden="true" />
-                    {th(historyStatusKey(status))}
+                    {statusLabel(t, status)}
                   </span>
                   {(expired || shipping || record.shipped) && (
                     <span className="history-flags">
                       {expired && (
-                        <span className="history-flag flag-expired" title={th('history.flag.expired.hint', { days: expiryDays })} data-testid="flag-expired">
-                          {th('history.flag.expired')}
+                        <span className="history-flag flag-expired" title={t('history.flag.expired.hint', { days: expiryDays })} data-testid="flag-expired">
+                          {t('history.flag.expired')}
                         </span>
                       )}
                       {shipping && (
-                        <span className="history-flag flag-shipping" title={th('history.flag.needsShipping.hint')} data-testid="flag-needs-shipping">
-                          {th('history.flag.needsShipping')}
+                        <span className="history-flag flag-shipping" title={t('history.flag.needsShipping.hint')} data-testid="flag-needs-shipping">
+                          {t('history.flag.needsShipping')}
                         </span>
                       )}
                       {record.shipped && (
                         <span className="history-flag flag-shipped" data-testid="flag-shipped">
-                          {th('history.flag.shipped', { date: dateTime(record.shipped.at) })}
+                          {t('history.flag.shipped', { date: dateTime(record.shipped.at) })}
                         </span>
                       )}
                     </span>
@@ -180,24 +174,24 @@ export function HistoryTable({ items, sort, onSort, expiryDays, onOpen, actionsF
                   <span className="amount" data-testid="row-amount">{money(record.amountCents, record.currency)}</span>
                   {(record.paidWith || record.paymentMethod !== 'any') && (
                     <span className={record.paidWith ? 'method' : 'method none'} data-testid="row-method">
-                      {methodLabel(record.paidWith ?? record.paymentMethod, th)}
+                      {methodLabel(t, record.paidWith ?? record.paymentMethod)}
                     </span>
                   )}
                   {record.refundedCents > 0 && (
                     <span className="refunded" data-testid="row-refunded">
-                      {th('history.refunded', { amount: money(record.refundedCents, record.currency) })}
+                      {t('history.refunded', { amount: money(record.refundedCents, record.currency) })}
                     </span>
                   )}
                 </td>
                 <td className="col-reference">
                   {record.reference ? (
-                    <span className="reference" data-testid="row-reference">{record.reference}</span>
+                    <span className="reference" data-testid="row-reference" title={record.reference}>{record.reference}</span>
                   ) : (
                     <span className="reference none" data-testid="row-reference" title={reference}>–</span>
                   )}
                 </td>
                 <td className="col-customer">
-                  {name && <span className="customer-name">{name}</span>}
+                  {name && <span className="customer-name" title={name}>{name}</span>}
                   {record.customer?.email && <span className="customer-email" title={record.customer.email}>{record.customer.email}</span>}
                   {!name && !record.customer?.email && <span className="none" aria-hidden="true">–</span>}
                 </td>
@@ -206,10 +200,10 @@ export function HistoryTable({ items, sort, onSort, expiryDays, onOpen, actionsF
                 <td className="col-actions">
                   <span className="row-actions">
                     <button type="button" className="button secondary small" tabIndex={-1} onClick={() => onOpen(record)}
-                      aria-label={th('history.action.open.label', { reference })} data-testid="row-open">
-                      {th('history.action.open')}
+                      aria-label={t('history.action.open.label', { reference })} data-testid="row-open">
+                      {t('history.action.open')}
                     </button>
-                    <RowMenu label={th('history.action.more')} ariaLabel={th('history.action.more.label', { reference })}
+                    <RowMenu label={t('history.action.more')} ariaLabel={t('history.action.more.label', { reference })}
                       actions={actionsFor(record)} testId="row-more" tabbable={index === activeIndex} />
                   </span>
                 </td>

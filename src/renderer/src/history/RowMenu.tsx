@@ -1,4 +1,5 @@
 import { useEffect, useId, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
+import { createPortal } from 'react-dom';
 
 export interface MenuAction {
   id: string;
@@ -82,7 +83,8 @@ export function RowMenu({ label, ariaLabel, actions, testId, tabbable = true }: 
         close(true);
         break;
       case 'Tab':
-        setOpen(false);
+        // The menu lives at the end of <body>: Tab goes on from the button, as if it were next to it.
+        close(true);
         return;
       default:
         return;
@@ -117,7 +119,8 @@ export function RowMenu({ label, ariaLabel, actions, testId, tabbable = true }: 
       >
         <span aria-hidden="true">{label}</span>
       </button>
-      {open && (
+      {/* In <body>: the content area is a CSS container, which would make it the menu's frame. */}
+      {open && createPortal(
         <ul ref={menuRef} id={menuId} role="menu" aria-label={ariaLabel} className="row-menu-list" style={position} onKeyDown={onMenuKey}>
           {actions.map((action) => (
             <li key={action.id} role="none" className={action.separated ? 'separated' : undefined}>
@@ -136,7 +139,8 @@ export function RowMenu({ label, ariaLabel, actions, testId, tabbable = true }: 
               </button>
             </li>
           ))}
-        </ul>
+        </ul>,
+        document.body,
       )}
     </div>
   );

@@ -1,0 +1,218 @@
+import type { Page } from '@playwright/test';
+import type { RunningBridgeApp } from '../../src/web-bridge/bridge-app';
+import type { CustomerInput, LinkRecord } from '../../src/shared/link';
+import type { Settings } from '../../src/shared/settings';
+
+/**
+ * A walk through every screen and dialog of the app, shared by the layout and accessibility
+ * specs and by `scripts/screenshots.ts`. It finds things by structure (classes, test ids,
+ * data-action), never by text, so that it keeps working while the wording changes.
+ */
+
+export const SIZES = [
+  { width: 1024, height: 640 },
+  { width: 1280, height: 800 },
+  { width: 1920, height: 1080 },
+] as const;
+
+export const LANGUAGES = ['de', 'en'] as const;
+export type TourLanguage = (typeof LANGUAGES)[number];
+
+export interface TourStop {
+  name: string;
+  enter: (page: Page) => Promise<void>;
+}
+
+export interface SeededLinks {
+  /** Long reference, long customer name and e-mail: what wraps or ellipsizes. */
+  long: LinkRecord;
+  /** Paid by invoice: needs shipping, can be refunded. */
+  invoice: LinkRecord;
+  /** Paid by card. */
+  paid: LinkRecord;
+}
+
+const sender = (bridge: RunningBridgeApp) => ({ url: bridge.url, isTopFrame: true });
+
+async function dispatch<T>(bridge: RunningBridgeApp, channel: string, input: unknown): Promise<T> {
+  const result = await bridge.core.dispatch(channel, sender(bridge), input);
+  if (!result.ok) throw new Error(`${channel} failed: ${result.error.code} ${result.error.message}`);
+  return result.value as T;
+}
+
+async function createLink(bridge: RunningBridgeApp, amountCents: number, reference: string, customer?: CustomerInput): Promise<LinkRecord> {
+  return dispatch<LinkRecord>(bridge, 'links.create', {
+    amountCents,
+    currency: 'EUR',
+    reference,
+    language: 'de',
+    paymentMethod: 'any',
+    ...(customer ? { customer } : {}),
+    returnUrls: { success: '', error: '', abort: '' },
+  });
+}
+
+async function payNow(bridge: RunningBridgeApp, record: LinkRecord, method: string): Promise<LinkRecord> {
+  const sim = await bridge.core.demo.get();
+  const response = await fetch(`${sim.baseUrl}/__control/transactions/${record.id ?? ''}/pay`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ method }),
+  });
+  if (response.status !== 200) throw new Error(`simulator pay answered ${response.status}`);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const current = await dispatch<LinkRecord>(bridge, 'links.refresh', { merchantRef: record.merchantRef });
+    if (current.status === 'ok') return current;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`link ${record.merchantRef} did not become paid`);
+}
+
+/** Links of every kind a merchant has in the history, with the longest texts the app accepts. */
+export async function seedLinks(bridge: RunningBridgeApp): Promise<SeededLinks> {
+  await createLink(bridge, 990, '');
+  await createLink(bridge, 4200, 'Werkstattauftrag 2025-0815', { forename: 'Eva', surname: 'Kunde', email: 'eva@example.com' });
+  const paid = await payNow(bridge, await createLink(bridge, 1750, 'Theke 12'), 'creditcard');
+  const invoice = await payNow(
+    bridge,
+    await createLink(bridge, 8900, 'RE-2025-0042', { companyname: 'Kühn Fahrräder GmbH', email: 'buchhaltung@kuehn.example' }),
+    'invoice',
+  );
+  const long = await createLink(
+    bridge,
+    9_876_543,
+    // 140 characters, the most the API takes, with a long unbroken part.
+    'Reparatur Lastenfahrrad Rahmennummer WBK-0042-ABCDEFGHIJKLMNOPQRSTUVWXYZ, Kettenblattwechsel, Bremsscheiben vorne + hinten, Abholung Fr',
+    {
+      forename: 'Maximiliane-Theodora',
+      surname: 'Schwarzenberg-Oberhauser',
+      companyname: 'Fahrradwerkstatt Kühn & Söhne Zweiradmechanik GmbH',
+      email: 'buchhaltung.und.rechnungswesen@fahrradwerkstatt-kuehn-und-soehne.example',
+    },
+  );
+  return { long, invoice, paid };
+}
+
+async function saveSettings(bridge: RunningBridgeApp, change: Partial<Settings>): Promise<void> {
+  const view = await dispatch<{ settings: Settings }>(bridge, 'settings.get', {});
+  await dispatch(bridge, 'settings.save', { settings: { ...view.settings, ...change } });
+}
+
+/** The app language, set the way the merchant sets it (Settings), then the page reloaded. */
+export async function switchLanguage(page: Page, bridge: RunningBridgeApp, lang: TourLanguage): Promise<void> {
+  await saveSettings(bridge, { uiLanguage: lang });
+  await page.goto(bridge.url);
+  await page.locator(`html[lang="${lang}"]`).waitFor({ state: 'attached' });
+  await page.locator('.nav-item').first().waitFor();
+}
+
+/** Back to the shell from wherever the last stop left the page (dialog, menu, customer display). */
+async function backToShell(page: Page): Promise<void> {
+  if (await page.locator('.customer-display').count()) {
+    await page.evaluate(() => {
+      window.location.hash = '';
+    });
+    await page.locator('.nav-item').first().waitFor();
+  }
+  for (let i = 0; i < 3 && (await page.locator('dialog[open], .row-menu-list').count()) > 0; i++) await page.keyboard.press('Escape');
+}
+
+async function nav(page: Page, index: 0 | 1 | 2, screen: string): Promise<void> {
+  await backToShell(page);
+  await page.locator('.nav-item').nth(index).click();
+  await page.locator(`${screen} h1`).first().waitFor();
+  // The app keeps the scroll position across screens; every stop starts at the top.
+  await page.locator('.content').evaluate((content) => content.scrollTo(0, 0));
+}
+
+async function openHistory(page: Page): Promise<void> {
+  await nav(page, 1, '.history-screen');
+  await page.getByTestId('history-row').first().waitFor();
+}
+
+const historyRow = (page: Page, record: LinkRecord) => page.locator(`[data-testid="history-row"][data-ref="${record.merchantRef}"]`);
+
+async function openLink(page: Page, record: LinkRecord): Promise<void> {
+  await openHistory(page);
+  await historyRow(page, record).getByTestId('row-open').click();
+  await page.getByTestId('qr-code').waitFor();
+}
+
+async function rowMenu(page: Page, record: LinkRecord): Promise<void> {
+  await openHistory(page);
+  await historyRow(page, record).getByTestId('row-more').click();
+  await page.locator('.row-menu-list').waitFor();
+}
+
+async function rowDialog(page: Page, record: LinkRecord, action: string): Promise<void> {
+  await rowMenu(page, record);
+  await page.locator(`.row-menu-list [data-action="${action}"]`).click();
+  await page.locator('dialog[open]').waitFor();
+}
+
+async function customerDisplay(page: Page, record: LinkRecord, ready: string): Promise<void> {
+  await backToShell(page);
+  await page.evaluate((ref) => {
+    window.location.hash = `#customer-display/${encodeURIComponent(ref)}`;
+  }, record.merchantRef);
+  await page.locator(ready).waitFor();
+}
+
+/** Every screen and dialog, in an order that needs no reloads. The last stop leaves Demo mode. */
+export function tourStops(bridge: RunningBridgeApp, links: SeededLinks): TourStop[] {
+  return [
+    { name: 'new-link', enter: (page) => nav(page, 0, '.new-link') },
+    {
+      name: 'new-link-expanded-errors',
+      enter: async (page) => {
+        await nav(page, 0, '.new-link');
+        const closed = page.locator('.disclosure-toggle[aria-expanded="false"]');
+        while ((await closed.count()) > 0) await closed.first().click();
+        await page.locator('#customer-fields input[type="email"]').fill('not-an-e-mail');
+        await page.locator('.new-link button[type="submit"]').click();
+        await page.locator('.new-link .field-error').first().waitFor();
+      },
+    },
+    { name: 'link', enter: (page) => openLink(page, links.long) },
+    {
+      name: 'link-email-text',
+      enter: async (page) => {
+        await openLink(page, links.long);
+        await page.locator('.email-preview summary').click();
+        await page.getByTestId('email-preview').waitFor();
+      },
+    },
+    {
+      name: 'link-paid',
+      enter: async (page) => {
+        await openLink(page, links.invoice);
+        await page.getByTestId('paid-banner').waitFor();
+      },
+    },
+    { name: 'history', enter: openHistory },
+    { name: 'history-row-menu', enter: (page) => rowMenu(page, links.long) },
+    { name: 'dialog-cancel', enter: (page) => rowDialog(page, links.long, 'cancel') },
+    { name: 'dialog-ship', enter: (page) => rowDialog(page, links.invoice, 'ship') },
+    { name: 'dialog-refund', enter: (page) => rowDialog(page, links.paid, 'refund') },
+    { name: 'settings', enter: (page) => nav(page, 2, '.settings') },
+    {
+      name: 'settings-custom',
+      enter: async (page) => {
+        await nav(page, 2, '.settings');
+        await page.locator('.env-choice input[value="custom"]').check();
+        await page.locator('.settings .grid-2 input').first().waitFor();
+      },
+    },
+    { name: 'customer-display', enter: (page) => customerDisplay(page, links.long, '[data-testid="display-amount"]') },
+    { name: 'customer-display-paid', enter: (page) => customerDisplay(page, links.paid, '[data-testid="display-thanks"]') },
+    {
+      name: 'settings-testing-saved',
+      enter: async (page) => {
+        await backToShell(page);
+        await saveSettings(bridge, { environment: 'testing', clientId: 'merchant-client-7', contractId: 'GCR_2H69XY35227V2VKP9WRA3SJ0W95RP0' });
+        await nav(page, 2, '.settings');
+        await page.locator('.secret-row').waitFor();
+      },
+    },
+  ];
+}

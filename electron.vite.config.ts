@@ -32,7 +32,7 @@ export default defineConfig({
       // A sandboxed preload cannot load ES modules or node_modules: one self-contained CommonJS file.
       externalizeDeps: false,
       rolldownOptions: {
-        input: { index: resolve('src/preload/index.ts') },
+        input: { index: resolve('src/preload/index.ts'), 'customer-display': resolve('src/preload/customer-display.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
     },

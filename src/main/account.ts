@@ -1,6 +1,6 @@
 import { AppFailure } from '../shared/errors';
 import { ENVIRONMENT_BASE_URLS, type Environment, type Settings } from '../shared/settings';
-import { createSecuconnectClient, type SecuconnectClient, type RequestInfo } from './secuconnect';
+import { createSecuconnectClient, TokenCache, type SecuconnectClient, type RequestInfo } from './secuconnect';
 import { secretAccountFor } from './handlers/settings-handlers';
 import type { SecretStore } from './secret-store';
 import type { DemoSimulatorHost } from './demo-simulator-host';
@@ -29,19 +29,30 @@ export interface AccountResolverDeps {
 
 export type AccountResolver = () => Promise<Account>;
 
+export type ResettableAccountResolver = AccountResolver & {
+  /**
+   * The secret was removed or the credentials changed: every cached token and client is
+   * dropped, so the next request logs in with what is stored now (or fails without a secret).
+   */
+  forgetCredentials(): void;
+};
+
 /**
  * Resolves the current settings into an account. Clients are kept per account so the token
  * cache, the request budget and in-flight coalescing work across calls; the secret is read
  * from the keychain only when a token must be issued.
  */
-export function createAccountResolver(deps: AccountResolverDeps): AccountResolver {
+export function createAccountResolver(deps: AccountResolverDeps): ResettableAccountResolver {
   const clients = new Map<string, SecuconnectClient>();
+  // Our own cache rather than the process-wide one, so dropping it cannot miss a token. A token
+  // request still in flight when it is dropped lands in the old cache, which nothing reads.
+  let tokenCache = new TokenCache();
 
   const clientFor = (key: string, baseUrl: string, clientId: string, getClientSecret: () => Promise<string>) => {
     const cacheKey = `${key}|${baseUrl}`;
     let client = clients.get(cacheKey);
     if (!client) {
-      const options: Parameters<typeof createSecuconnectClient>[0] = { baseUrl, clientId, getClientSecret };
+      const options: Parameters<typeof createSecuconnectClient>[0] = { baseUrl, clientId, getClientSecret, tokenCache };
       if (deps.onRequest) {
         const report = deps.onRequest;
         options.onRequest = (info) => report(key, info);
@@ -52,7 +63,7 @@ export function createAccountResolver(deps: AccountResolverDeps): AccountResolve
     return client;
   };
 
-  return async () => {
+  const resolve = async (): Promise<Account> => {
     const settings = deps.loadSettings();
     if (settings.environment === 'demo') {
       const simulator = await deps.demo.get();
@@ -84,4 +95,10 @@ export function createAccountResolver(deps: AccountResolverDeps): AccountResolve
       client: clientFor(key, baseUrl, settings.clientId, getClientSecret),
     };
   };
+  return Object.assign(resolve, {
+    forgetCredentials() {
+      tokenCache = new TokenCache();
+      clients.clear();
+    },
+  });
 }

@@ -25,8 +25,10 @@ interface KeytarModule {
   getPassword(service: string, account: string): Promise<string | null>;
   setPassword(service: string, account: string, password: string): Promise<void>;
   deletePassword(service: string, account: string): Promise<boolean>;
-  findCredentials(service: string): Promise<Array<{ account: string; password: string }>>;
 }
+
+/** An entry nobody stores: reading it proves the keychain answers without loading any secret. */
+const PROBE_ACCOUNT = 'link-desk-probe';
 
 const UNAVAILABLE_MESSAGE =
   'The system keychain cannot be reached, so the client secret cannot be stored safely. ' +
@@ -38,7 +40,10 @@ function keychainUnavailable(): AppFailure {
 }
 
 /** keytar (libsecret / Keychain / Credential Vault). Loaded lazily: a missing libsecret must not crash the app. */
-export function createKeytarSecretStore(options: { service?: string; loadKeytar?: () => Promise<KeytarModule> } = {}): SecretStore {
+export function createKeytarSecretStore(
+  options: { service?: string; loadKeytar?: () => Promise<KeytarModule>; warn?: (line: string) => void } = {},
+): SecretStore {
+  const warn = options.warn ?? ((line: string) => console.warn(line));
   const service = options.service ?? KEYCHAIN_SERVICE;
   const load = options.loadKeytar ?? (async () => {
     const imported = (await import('keytar')) as unknown as { default?: KeytarModule } & KeytarModule;
@@ -49,8 +54,9 @@ export function createKeytarSecretStore(options: { service?: string; loadKeytar?
     keytarPromise ??= load();
     try {
       return await keytarPromise;
-    } catch {
+    } catch (error) {
       keytarPromise = null;
+      warn(`[keychain] keytar could not be loaded: ${String(error)}`);
       throw keychainUnavailable();
     }
   };
@@ -59,7 +65,8 @@ export function createKeytarSecretStore(options: { service?: string; loadKeytar?
     const k = await keytar();
     try {
       return await operation(k);
-    } catch {
+    } catch (error) {
+      warn(`[keychain] ${String(error)}`);
       throw keychainUnavailable();
     }
   };
@@ -71,7 +78,7 @@ export function createKeytarSecretStore(options: { service?: string; loadKeytar?
     get: (account) => guarded((k) => k.getPassword(service, account)),
     async availability() {
       try {
-        await guarded((k) => k.findCredentials(service));
+        await guarded((k) => k.getPassword(service, PROBE_ACCOUNT));
         return { available: true };
       } catch {
         return { available: false, problem: UNAVAILABLE_MESSAGE };

@@ -27,6 +27,11 @@ export const ERROR_CODES = [
   'link.not_allowed',
   'history.damaged',
   'history.io',
+  /** The owner PIN is set and this action needs it: the renderer asks for it and retries. */
+  'pin.required',
+  /** Too many wrong PINs: locked for a while (the error says until when). */
+  'pin.locked',
+  'pin.wrong',
   'internal',
 ] as const;
 

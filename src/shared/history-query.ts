@@ -26,7 +26,7 @@ function isCalendarDay(value: string): boolean {
 }
 
 /** A calendar day in the merchant's local time, `YYYY-MM-DD`. */
-export const HistoryDaySchema = z.string().refine(isCalendarDay, { message: 'validation.date' });
+export const HistoryDaySchema = z.string().max(10, { message: 'validation.date' }).refine(isCalendarDay, { message: 'validation.date' });
 
 export const HistoryQuerySchema = z
   .object({
@@ -39,10 +39,12 @@ export const HistoryQuerySchema = z
     to: HistoryDaySchema.optional(),
     sort: z
       .object({ field: z.enum(HISTORY_SORT_FIELDS), direction: z.enum(['asc', 'desc']) })
+      .strict()
       .default({ field: 'createdAt', direction: 'desc' }),
     offset: z.number().int().min(0).default(0),
     limit: z.number().int().min(1).max(HISTORY_MAX_PAGE).default(50),
   })
+  .strict()
   .refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, {
     message: 'validation.date_range',
     path: ['to'],

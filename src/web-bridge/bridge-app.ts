@@ -51,7 +51,7 @@ export async function startBridgeApp(options: BridgeAppOptions = {}): Promise<Ru
   const core = await createAppCore({
     dataDir,
     // electron-store is conf with Electron's defaults: same file name and format in dataDir.
-    settingsBackend: new Conf({ cwd: dataDir, configName: 'settings', projectName: 'link-desk' }),
+    settingsBackend: new Conf({ cwd: dataDir, configName: 'settings', projectName: 'link-desk', watch: true }),
     secretStore,
     redactor: createRedactor(),
     // The bridge's HTTP layer already refuses foreign origins; here only the frame flag matters.

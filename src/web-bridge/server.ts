@@ -4,6 +4,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { AppCore } from '../main/app-core';
 import { contentSecurityPolicy } from '../shared/csp';
+import { describe } from '../main/log';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -48,7 +49,8 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<Running
   });
 
   const server = createServer((req, res) => {
-    void handle(req, res).catch(() => {
+    void handle(req, res).catch((error: unknown) => {
+      options.core.log.error(`[web-bridge] ${req.method ?? ''} ${(req.url ?? '').slice(0, 200)} failed: ${describe(error)}`);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
       res.end('Internal error');
     });
@@ -61,12 +63,24 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<Running
     if (requestOrigin !== undefined && requestOrigin !== origin) return plain(res, 403, 'Forbidden origin');
 
     const url = new URL(req.url ?? '/', origin);
-    if (url.pathname.startsWith('/ipc/')) {
+    const pathname = decodePath(url.pathname);
+    if (pathname === null) return plain(res, 400, 'Malformed percent-encoding in the path');
+    if (pathname.startsWith('/ipc/')) {
       if (req.method !== 'POST') return plain(res, 405, 'POST only');
       if (requestOrigin === undefined) return plain(res, 403, 'Origin required');
+      // Only JSON: a form or text/plain post (which a page may send without a CORS preflight) is refused.
+      if (!isJsonContentType(req.headers['content-type'])) return plain(res, 415, 'Content-Type must be application/json');
       const body = await readJsonBody(req);
-      const channel = decodeURIComponent(url.pathname.slice('/ipc/'.length));
-      const sender = { url: `${origin}/`, isTopFrame: req.headers['x-link-desk-frame'] === 'top' };
+      if (body.tooLarge) {
+        res.writeHead(413, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' });
+        res.end(`Request body too large (limit ${MAX_BODY_BYTES} bytes)`);
+        req.destroy();
+        return;
+      }
+      const channel = pathname.slice('/ipc/'.length);
+      // Electron knows the window from its WebContents; behind a browser the stand-in preload says which page it is.
+      const role = req.headers['x-link-desk-window'] === 'main' ? 'main' : 'customer-display';
+      const sender = { url: `${origin}/`, isTopFrame: req.headers['x-link-desk-frame'] === 'top', role } as const;
       const result = body.ok
         ? await options.core.dispatch(channel, sender, body.value)
         : { ok: false as const, error: { code: 'ipc.invalid_input' as const, message: 'The request body is not valid JSON.' } };
@@ -74,20 +88,20 @@ export async function startWebBridge(options: WebBridgeOptions): Promise<Running
       res.end(JSON.stringify(result));
       return;
     }
-    if (url.pathname === '/__bridge/events') {
+    if (pathname === '/__bridge/events') {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
       res.write(': connected\n\n');
       eventStreams.add(res);
       req.on('close', () => eventStreams.delete(res));
       return;
     }
-    if (url.pathname === '/__bridge/preload.js') return sendFile(res, options.preloadFile);
+    if (pathname === '/__bridge/preload.js') return sendFile(res, options.preloadFile);
     if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'Method not allowed');
-    return serveRenderer(url.pathname, res);
+    return serveRenderer(pathname, res);
   }
 
   async function serveRenderer(pathname: string, res: ServerResponse): Promise<void> {
-    const relative = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '');
+    const relative = pathname === '/' ? 'index.html' : pathname.replace(/^\/+/, '');
     const file = normalize(join(options.rendererDir, relative));
     if (!file.startsWith(options.rendererDir + sep) && file !== options.rendererDir) return plain(res, 404, 'Not found');
     if (relative === 'index.html') {
@@ -143,19 +157,36 @@ async function sendFile(res: ServerResponse, file: string): Promise<void> {
   }
 }
 
-async function readJsonBody(req: IncomingMessage): Promise<{ ok: true; value: unknown } | { ok: false }> {
+function decodePath(pathname: string): string | null {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    return null;
+  }
+}
+
+function isJsonContentType(header: string | undefined): boolean {
+  return header?.split(';')[0]?.trim().toLowerCase() === 'application/json';
+}
+
+type BodyResult = { ok: true; value: unknown; tooLarge?: false } | { ok: false; tooLarge: boolean };
+
+async function readJsonBody(req: IncomingMessage): Promise<BodyResult> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) return { ok: false, tooLarge: true };
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     const buffer = chunk as Buffer;
     size += buffer.length;
-    if (size > MAX_BODY_BYTES) return { ok: false };
+    if (size > MAX_BODY_BYTES) return { ok: false, tooLarge: true };
     chunks.push(buffer);
   }
   try {
     const text = Buffer.concat(chunks).toString('utf8');
     return { ok: true, value: text === '' ? {} : (JSON.parse(text) as unknown) };
   } catch {
-    return { ok: false };
+    // Not JSON: answered as an `ipc.invalid_input` error value, like any other bad payload.
+    return { ok: false, tooLarge: false };
   }
 }

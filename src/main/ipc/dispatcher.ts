@@ -1,4 +1,14 @@
-import { CONTRACT, CHANNEL_NAMES, type ChannelName, type ChannelOutput, type IpcResult, type ParsedChannelInput } from '../../shared/contract';
+import {
+  CONTRACT,
+  CHANNEL_NAMES,
+  CUSTOMER_DISPLAY_CHANNELS,
+  PIN_PROTECTED_CHANNELS,
+  type ChannelName,
+  type ChannelOutput,
+  type IpcResult,
+  type ParsedChannelInput,
+  type WindowRole,
+} from '../../shared/contract';
 import { AppFailure, describeZodIssues, zodIssuesByField, type AppError } from '../../shared/errors';
 import type { Redactor } from '../redaction';
 
@@ -6,6 +16,11 @@ import type { Redactor } from '../redaction';
 export interface SenderInfo {
   url: string;
   isTopFrame: boolean;
+  /**
+   * Which of our windows sent it. Electron's binding and the web bridge always say; callers
+   * inside main (tests, harnesses) may leave it out and count as the main window.
+   */
+  role?: WindowRole;
 }
 
 export type ChannelHandler<C extends ChannelName> = (input: ParsedChannelInput<C>) => Promise<ChannelOutput<C>>;
@@ -18,16 +33,21 @@ export interface DispatcherOptions {
   isTrustedSender: (sender: SenderInfo) => boolean;
   redactor: Redactor;
   logError?: (line: string) => void;
+  /** Throws `pin.required` / `pin.locked` while an owner PIN is set and not open. */
+  requireOwnerPin?: () => Promise<void>;
 }
 
 const KNOWN_CHANNELS: ReadonlySet<string> = new Set(CHANNEL_NAMES);
+const DISPLAY_CHANNELS: ReadonlySet<string> = new Set(CUSTOMER_DISPLAY_CHANNELS);
+const PROTECTED_CHANNELS: ReadonlySet<string> = new Set(PIN_PROTECTED_CHANNELS);
 
 /**
  * The single gate every IPC call passes, for Electron's ipcMain and for the web bridge alike:
- * (1) the sender must be our own top-level page, (2) the channel must be in the contract,
- * (3) the payload must parse with the channel's input schema, (4) the handler's answer is
- * re-parsed with the output schema, and (5) anything thrown becomes an error value with a
- * stable code — never a stack trace, never a secret.
+ * (1) the sender must be our own top-level page, and the customer display may call only its
+ * own few channels, (2) the channel must be in the contract, (3) the payload must parse with the
+ * channel's input schema, (4) a PIN-protected channel needs the owner PIN open, (5) the
+ * handler's answer is re-parsed with the output schema, and (6) anything thrown becomes an
+ * error value with a stable code — never a stack trace, never a secret.
  */
 export function createDispatcher(options: DispatcherOptions): Dispatch {
   const logError = options.logError ?? ((line: string) => console.error(line));
@@ -35,6 +55,10 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
   return async (channel, sender, payload) => {
     if (!options.isTrustedSender(sender)) {
       return failure({ code: 'ipc.forbidden_sender', message: 'This request did not come from the Link Desk window.' });
+    }
+    if ((sender.role ?? 'main') !== 'main' && !DISPLAY_CHANNELS.has(channel)) {
+      logError(`[ipc] refused ${channel.slice(0, 60)} from the customer display`);
+      return failure({ code: 'ipc.forbidden_sender', message: 'The customer display may not do this.' });
     }
     if (!KNOWN_CHANNELS.has(channel)) {
       return failure({ code: 'ipc.unknown_channel', message: 'Unknown request.' });
@@ -50,6 +74,7 @@ export function createDispatcher(options: DispatcherOptions): Dispatch {
       });
     }
     try {
+      if (PROTECTED_CHANNELS.has(name)) await options.requireOwnerPin?.();
       const handler = options.handlers[name] as (input: unknown) => Promise<unknown>;
       const output = await handler(parsed.data);
       const checked = spec.output.safeParse(output);

@@ -45,6 +45,7 @@ export const ReturnUrlSchema = z
 export const CustomBaseUrlSchema = z
   .string()
   .trim()
+  .max(MAX_URL_LENGTH, { message: 'validation.url_too_long' })
   .refine((v) => v === '' || isHttpsUrl(v) || isLoopbackHttpUrl(v), { message: 'validation.base_url' })
   .transform((v) => v.replace(/\/+$/, ''));
 
@@ -52,6 +53,7 @@ export const CustomBaseUrlSchema = z
 export const ContractIdSchema = z
   .string()
   .trim()
+  .max(50, { message: 'validation.too_long' })
   .refine((v) => v === '' || /^GCR_[0-9A-Z]{8,40}$/.test(v), { message: 'validation.contract_id' });
 
 export const ClientIdSchema = z
@@ -67,7 +69,7 @@ export const UiLanguageSchema = z.enum(['system', 'de', 'en']);
 export const EmailTemplateSchema = z.object({
   subject: z.string().trim().min(1, { message: 'validation.required' }).max(200, { message: 'validation.too_long' }),
   body: z.string().min(1, { message: 'validation.required' }).max(5000, { message: 'validation.too_long' }),
-});
+}).strict();
 export type EmailTemplate = z.infer<typeof EmailTemplateSchema>;
 
 /** Placeholders the e-mail and reminder templates understand. */
@@ -88,6 +90,23 @@ export const DEFAULT_EMAIL_TEMPLATES: Record<Language, EmailTemplate> = {
   },
 };
 
+export const DESK_NAME_MAX = 40;
+
+/**
+ * Every string's longest allowed length, for the settings form's `maxLength` (the schema is the
+ * one place the limits are set; the form repeats them so typing stops where saving would fail).
+ */
+export const SETTINGS_TEXT_LIMITS = {
+  customBaseUrl: MAX_URL_LENGTH,
+  returnUrl: MAX_URL_LENGTH,
+  clientId: 200,
+  contractId: 50,
+  merchantName: 100,
+  deskName: DESK_NAME_MAX,
+  emailSubject: 200,
+  emailBody: 5000,
+} as const;
+
 export const SettingsSchema = z.object({
   environment: EnvironmentSchema,
   customBaseUrl: CustomBaseUrlSchema,
@@ -96,14 +115,18 @@ export const SettingsSchema = z.object({
   merchantName: z.string().trim().max(100, { message: 'validation.too_long' }),
   paymentLanguage: LanguageSchema,
   uiLanguage: UiLanguageSchema,
-  returnUrls: z.object({ success: ReturnUrlSchema, error: ReturnUrlSchema, abort: ReturnUrlSchema }),
-  emailTemplates: z.object({ de: EmailTemplateSchema, en: EmailTemplateSchema }),
+  returnUrls: z.object({ success: ReturnUrlSchema, error: ReturnUrlSchema, abort: ReturnUrlSchema }).strict(),
+  emailTemplates: z.object({ de: EmailTemplateSchema, en: EmailTemplateSchema }).strict(),
   sound: z.boolean(),
   /** App-side expiry (the API documents none): 0 = off. */
   linkExpiryDays: z.number().int().min(0, { message: 'validation.expiry_days' }).max(365, { message: 'validation.expiry_days' }),
   /** Start Link Desk at login, hidden in the tray (desktop app only; off unless the merchant turns it on). */
   startAtLogin: z.boolean(),
-}).superRefine((s, ctx) => {
+  /** Which desk (till, phone) this is, for a shop with several; each link records it. */
+  deskName: z.string().trim().max(DESK_NAME_MAX, { message: 'validation.too_long' }),
+  /** How long the owner PIN, once entered, keeps protected actions open. */
+  pinUnlockMinutes: z.number().int().min(1, { message: 'validation.pin_minutes' }).max(60, { message: 'validation.pin_minutes' }),
+}).strict().superRefine((s, ctx) => {
   if (s.environment === 'custom' && s.customBaseUrl === '') {
     ctx.addIssue({ code: 'custom', path: ['customBaseUrl'], message: 'validation.required' });
   }
@@ -123,12 +146,28 @@ export const DEFAULT_SETTINGS: Settings = {
   sound: true,
   linkExpiryDays: 0,
   startAtLogin: false,
+  deskName: '',
+  pinUnlockMinutes: 5,
 };
+
+/**
+ * What the renderer may know about the owner PIN: whether one is set and whether it is open
+ * right now. Never the PIN, never its hash.
+ */
+export const PinStatusSchema = z.object({
+  set: z.boolean(),
+  /** Until when protected actions run without asking (ISO time); null = locked (or no PIN). */
+  unlockedUntil: z.string().nullable(),
+  /** After too many wrong tries: no PIN is accepted until then (ISO time). */
+  lockedUntil: z.string().nullable(),
+});
+export type PinStatus = z.infer<typeof PinStatusSchema>;
 
 /** What the renderer sees of the credentials: never the secret, only whether one is stored. */
 export const SettingsViewSchema = z.object({
   settings: SettingsSchema,
   secretStored: z.boolean(),
   keychain: z.object({ available: z.boolean(), problem: z.string().optional() }),
+  pin: PinStatusSchema,
 });
 export type SettingsView = z.infer<typeof SettingsViewSchema>;

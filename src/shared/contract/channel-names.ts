@@ -9,6 +9,7 @@ export const CHANNEL_NAMES = [
   'secret.set',
   'secret.remove',
   'connection.test',
+  'account.warmUp',
   'links.create',
   'links.get',
   'links.refresh',
@@ -21,9 +22,25 @@ export const CHANNEL_NAMES = [
   'history.query',
   'history.exportCsv',
   'history.status',
+  'pin.status',
+  'pin.unlock',
+  'pin.lock',
+  'pin.set',
+  'pin.remove',
+  'diagnostics.get',
+  'log.report',
 ] as const;
 
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
+
+/**
+ * All the customer-facing window may call: it shows one link's amount, QR and status, and
+ * reports its own crashes. Its preload exposes only these and main refuses the rest from it.
+ */
+export const CUSTOMER_DISPLAY_CHANNELS = ['links.get', 'links.refresh', 'log.report'] as const satisfies readonly ChannelName[];
+
+/** Which of our windows sent a message; main decides what each may call. */
+export type WindowRole = 'main' | 'customer-display';
 
 /** Electron IPC channel for a contract channel; one prefix so the binding can refuse anything else. */
 export const IPC_PREFIX = 'linkDesk:';

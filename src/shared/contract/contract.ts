@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { AppErrorSchema } from '../errors';
-import { EnvironmentSchema, SettingsSchema, SettingsViewSchema } from '../settings';
+import { EnvironmentSchema, PinStatusSchema, SettingsSchema, SettingsViewSchema } from '../settings';
 import { CreateLinkInputSchema, LinkRecordSchema, RefundInputSchema, ShipInputSchema } from '../link';
 import { HistoryPageSchema, HistoryQuerySchema } from '../history-query';
-import type { ChannelName } from './channel-names';
+import type { ChannelName, CUSTOMER_DISPLAY_CHANNELS } from './channel-names';
 
 /**
  * The IPC contract: for every channel its input and output schema. Main parses inputs with
@@ -13,6 +13,36 @@ import type { ChannelName } from './channel-names';
  */
 const NoInput = z.object({}).strict();
 const MerchantRefInput = z.object({ merchantRef: z.string().min(1).max(100) }).strict();
+
+/** A new owner PIN: 4 to 8 digits, typed on a till's number pad. */
+export const OwnerPinSchema = z.string().regex(/^\d{4,8}$/, { message: 'validation.pin_format' });
+/** A PIN attempt: anything short is checked (and counted when wrong); the format is not hinted. */
+const PinAttemptSchema = z.string().min(1, { message: 'validation.required' }).max(32, { message: 'validation.too_long' });
+
+/** What a renderer reports about its own crash (error boundary, unhandled rejection). */
+export const RendererErrorReportSchema = z.object({
+  /** Which screen or component failed, e.g. `HistoryScreen`. */
+  where: z.string().max(100),
+  message: z.string().max(2000),
+  stack: z.string().max(8000).optional(),
+}).strict();
+
+/**
+ * The actions an owner PIN (when set) protects: money goes back, links stop working, the
+ * customer list leaves the app, or the shop's connection and its secret change. Main checks
+ * this in the dispatcher; the screens only react to `pin.required`.
+ */
+export const PIN_PROTECTED_CHANNELS = [
+  'links.refund',
+  'links.cancel',
+  'links.cancelExpired',
+  'history.exportCsv',
+  'settings.save',
+  'secret.set',
+  'secret.remove',
+  'pin.set',
+  'pin.remove',
+] as const satisfies readonly ChannelName[];
 
 export const AppInfoSchema = z.object({
   version: z.string(),
@@ -43,6 +73,8 @@ export const CONTRACT = {
   'secret.remove': { input: NoInput, output: SettingsViewSchema },
   /** Gets a token with the saved credentials and reports what is wrong, if anything. */
   'connection.test': { input: NoInput, output: ConnectionTestResultSchema },
+  /** A link is probably coming (amount focused or typed, window shown): main readies token and connection. */
+  'account.warmUp': { input: NoInput, output: z.object({}).strict() },
   /** Records the link locally, then creates the Smart Transaction; answers with the stored record. */
   'links.create': { input: CreateLinkInputSchema, output: LinkRecordSchema },
   'links.get': { input: MerchantRefInput, output: LinkRecordSchema },
@@ -82,6 +114,19 @@ export const CONTRACT = {
       expiredCount: z.number().int(),
     }),
   },
+  /** Whether an owner PIN is set and open right now (never the PIN or its hash). */
+  'pin.status': { input: NoInput, output: PinStatusSchema },
+  /** Opens the protected actions for `pinUnlockMinutes`; `pin.wrong` / `pin.locked` otherwise. */
+  'pin.unlock': { input: z.object({ pin: PinAttemptSchema }).strict(), output: PinStatusSchema },
+  /** Closes the protected actions now (the owner leaves the counter). */
+  'pin.lock': { input: NoInput, output: PinStatusSchema },
+  /** Sets or changes the owner PIN (changing needs the PIN open, like every protected action). */
+  'pin.set': { input: z.object({ pin: OwnerPinSchema }).strict(), output: SettingsViewSchema },
+  'pin.remove': { input: NoInput, output: SettingsViewSchema },
+  /** Text for "Copy diagnostics": version, environment, recent errors; nothing secret, no customer data. */
+  'diagnostics.get': { input: NoInput, output: z.object({ text: z.string() }) },
+  /** A renderer crash for the log file (the error boundary reports here). */
+  'log.report': { input: RendererErrorReportSchema, output: z.object({ logged: z.boolean() }) },
 } as const satisfies Record<ChannelName, { input: z.ZodType; output: z.ZodType }>;
 
 // Compile-time check that CHANNEL_NAMES and CONTRACT list the same channels.
@@ -96,11 +141,6 @@ export type ChannelOutput<C extends ChannelName> = z.output<Contract[C]['output'
 
 export type IpcResult<T> = { ok: true; value: T } | { ok: false; error: z.infer<typeof AppErrorSchema> };
 
-export const IpcResultSchema = z.union([
-  z.object({ ok: z.literal(true), value: z.unknown() }),
-  z.object({ ok: z.literal(false), error: AppErrorSchema }),
-]);
-
 /** Events main pushes to the renderer (status changes, settings saved elsewhere, menu commands). */
 export const AppEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('link.updated'), record: LinkRecordSchema }),
@@ -110,6 +150,9 @@ export const AppEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('navigate'), to: z.enum(['new', 'history', 'settings', 'link']), merchantRef: z.string().optional() }),
 ]);
 export type AppEvent = z.infer<typeof AppEventSchema>;
+
+/** What the customer display's preload offers: its few channels and the event subscription. */
+export type CustomerDisplayApi = Pick<LinkDeskApi, (typeof CUSTOMER_DISPLAY_CHANNELS)[number] | 'subscribe'>;
 
 /** What `window.linkDesk` offers the renderer: one function per channel plus an event subscription. */
 export type LinkDeskApi = {

@@ -13,6 +13,7 @@ import {
   unexpectedResponse,
 } from './failures';
 import { TokenCache, accountKeyFor, sharedTokenCache } from './token-cache';
+import { apiConnectionFor, type ApiConnection } from './connection';
 import type { IssuedToken } from './token-cache';
 import {
   CaptureBodySchema,
@@ -68,6 +69,20 @@ export interface SecuconnectClientOptions {
   now?: () => number;
   tokenCache?: TokenCache;
   onRequest?: (info: RequestInfo) => void;
+  /**
+   * The kept-alive connection to the host; by default the process-wide one for `baseUrl`. With
+   * only `fetch` given (tests), requests go through that fetch and warm-up opens no connection.
+   */
+  connection?: ApiConnection;
+}
+
+/** A token must stay valid this long after a warm-up: the link is created within the next minute. */
+export const WARM_TOKEN_MIN_VALIDITY_MS = 60_000;
+
+export interface WarmUpResult {
+  /** `cached`: valid long enough; `renewed`: a token request was made; `skipped`: not allowed now. */
+  token: 'cached' | 'renewed' | 'skipped';
+  connectionOpen: boolean;
 }
 
 export interface ListSmartTransactionsQuery {
@@ -86,6 +101,12 @@ export interface RefundRequest {
 export interface SecuconnectClient {
   readonly accountKey: string;
   getToken(): Promise<string>;
+  /**
+   * Gets ready for the next request without creating anything: renews the token unless it stays
+   * valid for the next minute (only when `mayRequestToken()` agrees: the request budget), and opens
+   * the connection if none is open. Throws what a token request throws (no secret, wrong credentials).
+   */
+  warmUp(options?: { mayRequestToken?: () => boolean }): Promise<WarmUpResult>;
   /** Logs in afresh (not from the cache), proving the stored credentials work. */
   testConnection(): Promise<{ tokenExpiresInSeconds: number }>;
   createSmartTransaction(body: CreateSmartTransactionBody): Promise<SmartTransaction>;
@@ -157,7 +178,8 @@ export function createSecuconnectClient(options: SecuconnectClientOptions): Secu
   const baseUrl = options.baseUrl.trim().replace(/\/+$/, '');
   const clientId = options.clientId.trim();
   const accountKey = accountKeyFor(baseUrl, clientId);
-  const doFetch = options.fetch ?? globalThis.fetch;
+  const connection = options.connection ?? (options.fetch ? undefined : apiConnectionFor(baseUrl));
+  const doFetch = options.fetch ?? connection?.fetch ?? globalThis.fetch;
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const retry: RetryPolicy = { ...DEFAULT_RETRY, ...options.retry };
   const random = options.random ?? Math.random;
@@ -338,6 +360,21 @@ export function createSecuconnectClient(options: SecuconnectClientOptions): Secu
 
     async getToken() {
       return (await acquireToken()).accessToken;
+    },
+
+    async warmUp(warm = {}) {
+      let token: WarmUpResult['token'] = 'cached';
+      if (!tokenCache.validFor(accountKey, now(), WARM_TOKEN_MIN_VALIDITY_MS)) {
+        if (warm.mayRequestToken && !warm.mayRequestToken()) {
+          token = 'skipped';
+        } else {
+          // The token request opens the connection on its way, so there is nothing to dial first.
+          await acquireToken(true);
+          token = 'renewed';
+        }
+      }
+      const connectionOpen = connection ? await connection.preconnect() : false;
+      return { token, connectionOpen };
     },
 
     async testConnection() {

@@ -12,6 +12,8 @@ interface CachedToken {
   accessToken: string;
   /** Epoch ms after which the token is no longer handed out. */
   reuseUntil: number;
+  /** How long it was reusable when issued, so "valid long enough" can scale for very short lifetimes. */
+  reusableMs: number;
 }
 
 /**
@@ -59,7 +61,8 @@ export class TokenCache {
     const issue = (async () => {
       try {
         const issued = await request();
-        this.tokens.set(key, { accessToken: issued.accessToken, reuseUntil: requestedAt + reusableSeconds(issued.expiresInSeconds) * 1000 });
+        const reusableMs = reusableSeconds(issued.expiresInSeconds) * 1000;
+        this.tokens.set(key, { accessToken: issued.accessToken, reuseUntil: requestedAt + reusableMs, reusableMs });
         return issued;
       } finally {
         this.inFlight.delete(key);
@@ -67,6 +70,15 @@ export class TokenCache {
     })();
     this.inFlight.set(key, issue);
     return issue;
+  }
+
+  /**
+   * Whether the account's token stays reusable for at least `minMs` more (capped at half its
+   * reusable life, so a token that lives only seconds is not renewed on every check).
+   */
+  validFor(key: string, at: number, minMs: number): boolean {
+    const cached = this.tokens.get(key);
+    return cached !== undefined && cached.reuseUntil - at >= Math.min(minMs, cached.reusableMs / 2);
   }
 
   /** Drops the token the API rejected, unless another caller already replaced it. */

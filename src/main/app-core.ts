@@ -13,6 +13,7 @@ import { outcomeNotification, type Notifier } from './notifications';
 import { createFollowUpActions } from './links/follow-up';
 import { createRequestBudget, type RequestBudget } from './watcher/request-budget';
 import { createStatusWatcher, type StatusWatcher } from './watcher/status-watcher';
+import { createWarmUp } from './secuconnect/warm-up';
 import { toCsv } from '../shared/csv';
 import { HISTORY_MAX_PAGE } from '../shared/history-query';
 import type { SecretStore } from './secret-store';
@@ -59,6 +60,8 @@ export interface AppCore {
   /** The embedded Demo simulator (started on first use); tests drive its control API. */
   demo: DemoSimulatorHost;
   log: AppLog;
+  /** A link is probably coming (window shown again): token and connection are readied in the background. */
+  warmUp(): void;
   dispose(): Promise<void>;
 }
 
@@ -100,6 +103,8 @@ export async function createAppCore(deps: AppCoreDeps): Promise<AppCore> {
     return chosen === 'system' ? deps.info.systemLanguage : chosen;
   };
   const budget = deps.budget ?? createRequestBudget();
+  // Counter speed (issue 14): token and connection ready before Enter, so the create is the only round trip.
+  const warmUp = createWarmUp({ resolveAccount, budget });
   const links = createLinkService({
     history,
     resolveAccount,
@@ -147,6 +152,10 @@ export async function createAppCore(deps: AppCoreDeps): Promise<AppCore> {
     'log.report': async ({ where, message, stack }) => {
       log.error(`[renderer] ${where}: ${message}${stack ? `\n${stack}` : ''}`);
       return { logged: true };
+    },
+    'account.warmUp': async () => {
+      void warmUp.signal();
+      return {};
     },
     'connection.test': async () => {
       const account = await resolveAccount();
@@ -203,6 +212,8 @@ export async function createAppCore(deps: AppCoreDeps): Promise<AppCore> {
   // Links whose create answer was lost (crash, network) are settled in the background at start.
   void links.reconcileUnfinished().catch((error: unknown) => logError(`[links] reconcile at start failed: ${describe(error)}`));
   if (deps.startWatcher !== false) watcher.start();
+  void warmUp.signal();
+  warmUp.start();
 
   return {
     handlers,
@@ -214,7 +225,9 @@ export async function createAppCore(deps: AppCoreDeps): Promise<AppCore> {
     demoOrigin: () => demo.origin(),
     demo,
     log,
+    warmUp: () => void warmUp.signal(),
     async dispose() {
+      warmUp.stop();
       settings.dispose();
       watcher.stop();
       if (waitingTimer) clearTimeout(waitingTimer);

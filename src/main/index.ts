@@ -13,22 +13,30 @@ import { createAppCore, type AppCore } from './app-core';
 import { createKeytarSecretStore } from './secret-store';
 import { createRedactor } from './redaction';
 import { createTrustedSenderCheck } from './ipc/trusted-sender';
-import { bindIpc } from './electron/ipc-binding';
+import { bindIpc, createWindowRoles } from './electron/ipc-binding';
+import { createAppLog, describe } from './log';
 import { createSecureWindow, denyPermissions } from './electron/secure-window';
 import { createSafeShell } from './electron/safe-shell';
 import { createCustomerDisplay } from './electron/customer-display';
 import { createWaitingTray } from './electron/tray';
+import { createLoginItem, wasStartedHidden } from './electron/login-item';
 
 const rendererUrl = process.env['ELECTRON_RENDERER_URL'] ?? pathToFileURL(join(import.meta.dirname, '../renderer/index.html')).href;
 const preloadPath = join(import.meta.dirname, '../preload/index.cjs');
+const displayPreloadPath = join(import.meta.dirname, '../preload/customer-display.cjs');
+/** How long quitting waits for pending writes (history, settings) before it goes anyway. */
+const QUIT_WAIT_MS = 3000;
 
 let mainWindow: BrowserWindow | null = null;
 let core: AppCore | null = null;
 let quitting = false;
+const windowRoles = createWindowRoles();
+let customerDisplay: ReturnType<typeof createCustomerDisplay> | null = null;
 
 function showMainWindow(): BrowserWindow {
   if (mainWindow === null || mainWindow.isDestroyed()) {
     mainWindow = createSecureWindow({ preloadPath, rendererUrl, title: 'Link Desk' });
+    windowRoles.assign(mainWindow, 'main');
     mainWindow.on('closed', () => (mainWindow = null));
     return mainWindow;
   }
@@ -38,8 +46,10 @@ function showMainWindow(): BrowserWindow {
   return mainWindow;
 }
 
+/** Every event to the main window; the customer display gets only its own link's updates. */
 function sendToWindows(event: AppEvent): void {
-  for (const window of BrowserWindow.getAllWindows()) window.webContents.send(EVENT_CHANNEL, event);
+  if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(EVENT_CHANNEL, event);
+  customerDisplay?.forward(event);
 }
 
 // One Link Desk per user: a second start focuses the first window instead of watching links twice.
@@ -52,17 +62,28 @@ if (!app.requestSingleInstanceLock()) {
     denyPermissions(session.defaultSession);
     const systemLanguage = app.getPreferredSystemLanguages().some((l) => l.toLowerCase().startsWith('de')) ? 'de' : 'en';
     const safeShell = createSafeShell(() => ({ extraOrigins: [core?.demoOrigin()].filter((o): o is string => typeof o === 'string') }));
-    const customerDisplay = createCustomerDisplay({ preloadPath, rendererUrl });
+    const display = createCustomerDisplay({
+      preloadPath: displayPreloadPath,
+      rendererUrl,
+      onCreated: (window) => windowRoles.assign(window, 'customer-display'),
+    });
+    customerDisplay = display;
+    const redactor = createRedactor();
+    const log = createAppLog({ dataDir: app.getPath('userData'), redactor });
+    process.on('uncaughtException', (error) => log.error(`[main] uncaught: ${describe(error)}`));
+    process.on('unhandledRejection', (reason) => log.error(`[main] unhandled rejection: ${describe(reason)}`));
 
     core = await createAppCore({
       dataDir: app.getPath('userData'),
-      settingsBackend: new Store({ name: 'settings' }),
-      secretStore: createKeytarSecretStore(),
-      redactor: createRedactor(),
+      // watch: settings edited outside (by hand, another process) are read again.
+      settingsBackend: new Store({ name: 'settings', watch: true }),
+      secretStore: createKeytarSecretStore({ warn: (line) => log.warn(line) }),
+      redactor,
+      log,
       isTrustedSender: createTrustedSenderCheck(rendererUrl),
       info: { version: app.getVersion(), shell: 'electron', platform: process.platform, systemLanguage },
       openExternal: (url) => safeShell.openExternal(url),
-      openCustomerDisplay: (merchantRef) => customerDisplay.open(merchantRef),
+      openCustomerDisplay: (merchantRef) => display.open(merchantRef),
       notifier: {
         notify({ title, body, merchantRef }) {
           if (!Notification.isSupported()) return;
@@ -75,7 +96,7 @@ if (!app.requestSingleInstanceLock()) {
         },
       },
     });
-    bindIpc(ipcMain, core.dispatch);
+    bindIpc(ipcMain, core.dispatch, windowRoles);
     core.events.subscribe(sendToWindows);
 
     const german = systemLanguage === 'de';
@@ -93,12 +114,25 @@ if (!app.requestSingleInstanceLock()) {
       tray.setWaiting(event.count);
       app.setBadgeCount(event.count);
     });
-    showMainWindow();
+    // Start at login (Settings): applied at every start and on each change; a start at login stays in the tray.
+    const loginItem = createLoginItem({ warn: (line) => core?.log.warn(line) });
+    void loginItem.apply((await core.handlers['settings.get']({})).settings.startAtLogin);
+    core.events.subscribe((event) => {
+      if (event.type === 'settings.changed') void loginItem.apply(event.view.settings.startAtLogin);
+    });
+    if (!wasStartedHidden()) showMainWindow();
 
     app.on('activate', () => void showMainWindow());
-    app.on('before-quit', () => {
+    // Quit waits (at most QUIT_WAIT_MS) for the history and settings to be written, then quits for real.
+    app.on('before-quit', (event) => {
       quitting = true;
-      void core?.dispose();
+      const closing = core;
+      if (closing === null) return;
+      core = null;
+      event.preventDefault();
+      const disposed = closing.dispose().catch((error: unknown) => log.error(`[main] closing failed: ${describe(error)}`));
+      const timeout = new Promise<void>((resolve) => setTimeout(resolve, QUIT_WAIT_MS));
+      void Promise.race([disposed, timeout]).then(() => app.quit());
     });
   });
 

@@ -42,7 +42,8 @@ try {
     for (const lang of langs) {
       for (const colorScheme of schemes) {
         // A fresh app per run: the tour's last stop leaves Demo mode.
-        const bridge = await startBridgeApp({ secretStore: createInMemorySecretStore() });
+        // The tour pays links over the Demo simulator's test-control routes.
+        const bridge = await startBridgeApp({ secretStore: createInMemorySecretStore(), demoSimulator: { testControl: true } });
         try {
           const context = await browser.newContext({ viewport: size, colorScheme, locale: lang === 'de' ? 'de-DE' : 'en-GB' });
           const page = await context.newPage();

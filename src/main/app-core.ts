@@ -5,7 +5,7 @@ import { createDispatcher, type Dispatch, type HandlerTable, type SenderInfo } f
 import { createEventHub, type EventHub } from './event-hub';
 import { createSettingsRepository, type KeyValueBackend } from './settings-repository';
 import { createSettingsHandlers } from './handlers/settings-handlers';
-import { createDemoSimulatorHost, type DemoSimulatorHost } from './demo-simulator-host';
+import { createDemoSimulatorHost, type DemoSimulatorHost, type DemoSimulatorHostOptions } from './demo-simulator-host';
 import { createAccountResolver } from './account';
 import { openLinkRepository, type LinkRepository } from './history';
 import { createLinkService, type LinkService } from './links/link-service';
@@ -42,6 +42,8 @@ export interface AppCoreDeps {
   budget?: RequestBudget;
   /** Whether to start the background watcher (tests drive `watcher.tick()` themselves). */
   startWatcher?: boolean;
+  /** Tests only: the Demo simulator with control routes, or one simulator shared by several cores. */
+  demoSimulator?: DemoSimulatorHostOptions;
   /** The log file; by default `logs/main.log` in dataDir. */
   log?: AppLog;
   /** scrypt cost of the owner PIN hash; tests pass a cheap one. */
@@ -91,7 +93,7 @@ export async function createAppCore(deps: AppCoreDeps): Promise<AppCore> {
     onCredentialsChanged: () => resolveAccount.forgetCredentials(),
     warn: (line) => log.warn(line),
   });
-  const demo = createDemoSimulatorHost(deps.dataDir);
+  const demo = createDemoSimulatorHost(deps.dataDir, deps.demoSimulator);
   const resolveAccount = createAccountResolver({ loadSettings: () => settings.load(), secrets: deps.secretStore, demo, redactor: deps.redactor });
   const history = openLinkRepository({
     dir: join(deps.dataDir, 'history'),

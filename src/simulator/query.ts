@@ -2,23 +2,69 @@ import { invalidValue } from './api-errors';
 import type { SmartTransaction } from './types';
 
 /**
- * The subset of the API's Lucene-like `q` (API-NOTES §3.1) a Payment Link desk needs:
- * `field:value` terms joined by `AND`, dotted paths into arrays (`transactions.id:PCI_…`),
- * `*`/`?` wildcards and double-quoted values. Anything else is refused as `Invalid value for q`
- * rather than silently matching everything.
+ * A query form a list request uses, so a `refuse-query` fault can play an API that does not
+ * support it: `q` (any q), `term:<field>`, `range:<field>`, `sort:<field>`,
+ * `direction:asc|desc|dsc`. A fault's form may name the field `*` (any field).
  */
-export function parseQuery(q: string): (stx: SmartTransaction) => boolean {
-  const terms = q.trim().split(/\s+AND\s+/);
-  const predicates = terms.map((term) => {
-    const match = /^([A-Za-z_][A-Za-z0-9_.]*):(?:"((?:[^"\\]|\\.)*)"|(\S+))$/.exec(term.trim());
+export type QueryForm = string;
+
+export interface ParsedQuery {
+  matches: (stx: SmartTransaction) => boolean;
+  forms: QueryForm[];
+}
+
+export interface ParsedSort {
+  compare: (a: SmartTransaction, b: SmartTransaction) => number;
+  forms: QueryForm[];
+}
+
+const FIELD = String.raw`[A-Za-z_][A-Za-z0-9_.]*`;
+const QUOTED = String.raw`"(?:[^"\\]|\\.)*"`;
+const BOUND = String.raw`${QUOTED}|[^\s\]"]+`;
+const TERM = new RegExp(String.raw`^(${FIELD}):(?:\[\s*(${BOUND})\s+TO\s+(${BOUND})\s*\]|(${QUOTED})|([^\s\[\]"]+))`);
+const AND = /^\s+AND\s+/;
+
+function unquote(raw: string): string {
+  return raw.startsWith('"') ? raw.slice(1, -1).replace(/\\(.)/g, '$1') : raw;
+}
+
+/**
+ * The subset of the API's Lucene-like `q` (API-NOTES §3.1, H) a Payment Link desk needs:
+ * `field:value` terms and `field:[min TO max]` ranges (inclusive, `*` = open end) joined by
+ * `AND`, dotted paths into arrays (`transactions.id:PCI_…`), `*`/`?` wildcards and quoted
+ * values. Ranges compare timestamps as instants (`+02:00` and `Z` mix), numbers as numbers.
+ * Anything else (`OR`, `NOT`, groups) is refused as `Invalid value for q` rather than silently
+ * matching everything. A field the transaction does not have matches nothing (`merchant_ref`
+ * is not a field: the wire name is `merchantRef`, API-NOTES §4.1).
+ */
+export function parseQuery(q: string): ParsedQuery {
+  let rest = q.trim();
+  const predicates: Array<(stx: SmartTransaction) => boolean> = [];
+  const forms: QueryForm[] = ['q'];
+  for (;;) {
+    const match = TERM.exec(rest);
     if (!match || match[1] === undefined) throw invalidValue('q');
-    const field = match[1];
-    const raw = match[2] !== undefined ? match[2].replace(/\\(.)/g, '$1') : (match[3] ?? '');
-    if (/^(OR|NOT)$/.test(raw) || raw === '') throw invalidValue('q');
-    const pattern = wildcard(raw);
-    return (stx: SmartTransaction) => valuesAt(stx, field.split('.')).some((v) => pattern.test(v));
-  });
-  return (stx) => predicates.every((p) => p(stx));
+    const path = match[1].split('.');
+    if (match[2] !== undefined && match[3] !== undefined) {
+      const low = unquote(match[2]);
+      const high = unquote(match[3]);
+      if (low === '' || high === '') throw invalidValue('q');
+      forms.push(`range:${match[1]}`);
+      predicates.push((stx) => valuesAt(stx, path).some((v) => (low === '*' || compare(v, low) >= 0) && (high === '*' || compare(v, high) <= 0)));
+    } else {
+      const raw = match[4] !== undefined ? unquote(match[4]) : (match[5] ?? '');
+      if (/^(OR|NOT|TO)$/.test(raw) || raw === '') throw invalidValue('q');
+      const pattern = wildcard(raw);
+      forms.push(`term:${match[1]}`);
+      predicates.push((stx) => valuesAt(stx, path).some((v) => pattern.test(v)));
+    }
+    rest = rest.slice(match[0].length);
+    if (rest.trim() === '') break;
+    const and = AND.exec(rest);
+    if (!and) throw invalidValue('q');
+    rest = rest.slice(and[0].length);
+  }
+  return { matches: (stx) => predicates.every((p) => p(stx)), forms };
 }
 
 function wildcard(value: string): RegExp {
@@ -37,22 +83,37 @@ function valuesAt(value: unknown, path: string[]): string[] {
   return valuesAt((value as Record<string, unknown>)[head ?? ''], rest);
 }
 
-/** `sort=field:asc,field2:desc` on dotted paths; numbers compare as numbers. */
-export function parseSort(sort: string): (a: SmartTransaction, b: SmartTransaction) => number {
+/**
+ * `sort=field:asc,field2:desc` on dotted paths (API-NOTES §3.1, H). The current SDK documents
+ * `desc`, the old JS docs `dsc` (§12, H/M): both are accepted; a fault can refuse either.
+ * Equal keys keep the order of ids, so paging through equal timestamps is stable (assumed, L).
+ */
+export function parseSort(sort: string): ParsedSort {
+  const forms: QueryForm[] = [];
   const keys = sort.split(',').map((part) => {
-    const match = /^([A-Za-z_][A-Za-z0-9_.]*)(?::(asc|desc))?$/i.exec(part.trim());
+    const match = /^([A-Za-z_][A-Za-z0-9_.]*)(?::(asc|desc|dsc))?$/i.exec(part.trim());
     if (!match || match[1] === undefined) throw invalidValue('sort');
-    return { path: match[1].split('.'), direction: (match[2] ?? 'asc').toLowerCase() === 'desc' ? -1 : 1 };
+    const direction = (match[2] ?? 'asc').toLowerCase();
+    forms.push(`sort:${match[1]}`, `direction:${direction}`);
+    return { path: match[1].split('.'), direction: direction === 'asc' ? 1 : -1 };
   });
-  return (a, b) => {
-    for (const key of keys) {
-      const va = firstValue(a, key.path);
-      const vb = firstValue(b, key.path);
-      const order = compare(va, vb);
-      if (order !== 0) return order * key.direction;
-    }
-    return 0;
+  return {
+    compare: (a, b) => {
+      for (const key of keys) {
+        const order = compareValues(firstValue(a, key.path), firstValue(b, key.path));
+        if (order !== 0) return order * key.direction;
+      }
+      return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+    },
+    forms,
   };
+}
+
+/** Whether a used form is what a fault names (`range:*` names every range). */
+export function formMatches(used: QueryForm, named: QueryForm): boolean {
+  if (used === named) return true;
+  const [usedKind] = used.split(':');
+  return named.endsWith(':*') && named.slice(0, -2) === usedKind;
 }
 
 function firstValue(stx: SmartTransaction, path: string[]): unknown {
@@ -64,10 +125,24 @@ function firstValue(stx: SmartTransaction, path: string[]): unknown {
   return value;
 }
 
-function compare(a: unknown, b: unknown): number {
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const NUMBER = /^-?\d+(?:\.\d+)?$/;
+
+/** Timestamps as instants, numbers as numbers, everything else as text. */
+function compare(a: string, b: string): number {
+  if (TIMESTAMP.test(a) && TIMESTAMP.test(b)) {
+    const ta = Date.parse(a);
+    const tb = Date.parse(b);
+    if (!Number.isNaN(ta) && !Number.isNaN(tb)) return ta - tb;
+  }
+  if (NUMBER.test(a) && NUMBER.test(b)) return Number(a) - Number(b);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareValues(a: unknown, b: unknown): number {
   if (a === b) return 0;
   if (a === undefined || a === null) return -1;
   if (b === undefined || b === null) return 1;
   if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return String(a) < String(b) ? -1 : 1;
+  return compare(String(a), String(b));
 }

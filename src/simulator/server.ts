@@ -2,13 +2,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import QRCode from 'qrcode';
 import { z } from 'zod';
-import { ApiError, errorForStatus, INVALID_CLIENT_BODY, notFound, OAuthError, tokenRequired } from './api-errors';
+import { ApiError, errorForStatus, INVALID_CLIENT_BODY, invalidValue, notFound, OAuthError, tokenRequired } from './api-errors';
 import { accessToken } from './ids';
 import { contentSecurityPolicy, pageLanguage, renderInvalid, renderPayForm, renderPlain, renderResult, resultKind } from './page';
-import { parseQuery, parseSort } from './query';
+import { formMatches, parseQuery, parseSort, type QueryForm } from './query';
 import { SimulatorControlError, SimulatorState } from './state';
 import {
   FaultSchema,
+  ForeignTransactionSpecSchema,
   type Fault,
   type RequestRecord,
   type RunningSimulator,
@@ -25,13 +26,20 @@ export const DEMO_ACCOUNT: SimulatorAccount = Object.freeze({
   contractId: 'GCR_DEM0L1NKDESK000000000000000000',
 });
 
+/** How many created transactions the control route echoes (it may create 100 000). */
+const CONTROL_LIST_LIMIT = 100;
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+}
+
 export const DEFAULT_PAYMENT_METHODS = ['general', 'creditcard', 'debit', 'invoice', 'paypal', 'prepaid'];
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const JSON_TYPE = 'application/json';
 
 interface ActiveFault {
-  fault: Fault;
+  fault: Exclude<Fault, { kind: 'refuse-query' }>;
   method: string | undefined;
   segments: string[];
   remaining: number;
@@ -43,6 +51,19 @@ interface Exchange {
   record: RequestRecord | undefined;
   /** `drop-after-processing`: do the work, then hang up instead of answering. */
   dropAnswer: boolean;
+  /** `answer-late`: the work is done, the answer waits this long. */
+  answerDelayMs: number;
+  /** The request body, read ahead (`process-late` reads it before waiting). */
+  body: Promise<string> | undefined;
+  /** Sent with every answer: the CORS header, when tests asked for it. */
+  commonHeaders: Record<string, string>;
+}
+
+interface QueryRefusal {
+  form: QueryForm;
+  method: string | undefined;
+  segments: string[];
+  remaining: number;
 }
 
 interface TokenEntry {
@@ -55,7 +76,7 @@ function splitPath(path: string): string[] {
   return trimmed.split('/');
 }
 
-function parseRoute(fault: Fault): ActiveFault {
+function parseRoute(fault: Exclude<Fault, { kind: 'refuse-query' }>): ActiveFault {
   const match = /^(?:([A-Za-z]+)\s+)?(\/\S*)$/.exec(fault.route.trim());
   if (!match || match[2] === undefined) throw new Error(`Fault route must look like "POST /api/v2/Smart/Transactions", got "${fault.route}"`);
   const times = fault.times ?? 1;
@@ -63,7 +84,7 @@ function parseRoute(fault: Fault): ActiveFault {
   return { fault, method: match[1]?.toUpperCase(), segments: splitPath(match[2]), remaining: times };
 }
 
-function matches(active: ActiveFault, method: string, path: string): boolean {
+function matches(active: Pick<ActiveFault, 'method' | 'segments'>, method: string, path: string): boolean {
   if (active.method && active.method !== method) return false;
   const segments = splitPath(path);
   return segments.length === active.segments.length && active.segments.every((s, i) => s === '*' || s === segments[i]);
@@ -73,7 +94,12 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
+function readBody(ex: Exchange): Promise<string> {
+  ex.body ??= readBodyOf(ex.req);
+  return ex.body;
+}
+
+async function readBodyOf(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -95,13 +121,21 @@ function parseJsonBody(text: string): unknown {
 }
 
 function send(ex: Exchange, status: number, reason: string | undefined, headers: Record<string, string | number>, body: string | Buffer): void {
+  if (ex.answerDelayMs > 0) {
+    const delay = ex.answerDelayMs;
+    ex.answerDelayMs = 0;
+    setTimeout(() => {
+      if (!ex.res.destroyed) send(ex, status, reason, headers, body);
+    }, delay);
+    return;
+  }
   if (ex.dropAnswer) {
     if (ex.record) ex.record.status = 0;
     ex.req.socket.destroy();
     return;
   }
   if (ex.record) ex.record.status = status;
-  const allHeaders = { 'Content-Length': Buffer.byteLength(body), ...headers };
+  const allHeaders = { 'Content-Length': Buffer.byteLength(body), ...headers, ...ex.commonHeaders };
   if (reason) ex.res.writeHead(status, reason, allHeaders);
   else ex.res.writeHead(status, allHeaders);
   ex.res.end(body);
@@ -115,11 +149,11 @@ function sendApiError(ex: Exchange, error: ApiError): void {
   sendJson(ex, error.httpStatus, error.payload(), error.exception, error.headers);
 }
 
+/** As recorded (API-NOTES §2), except `Access-Control-Allow-Origin: *`, which only tests get. */
 const OAUTH_HEADERS = {
   'Content-Type': 'application/json; charset=UTF-8',
   'Cache-Control': 'no-store',
   Pragma: 'no-cache',
-  'Access-Control-Allow-Origin': '*',
 };
 
 function sendOAuthError(ex: Exchange, error: OAuthError, extraHeaders: Record<string, string> = {}): void {
@@ -197,19 +231,35 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const serverName = options.serverName ?? 'testing';
   const paymentMethods = (options.paymentMethods ?? DEFAULT_PAYMENT_METHODS).filter((m) => m !== 'general');
 
-  const state = new SimulatorState({ accounts, paymentMethods, serverName, dataFile: options.dataFile });
+  const testControl = options.testControl === true;
+  const requestLogLimit = Math.max(1, options.requestLogLimit ?? 10_000);
+  const clock = options.now ?? Date.now;
+
+  const state = new SimulatorState({ accounts, paymentMethods, serverName, dataFile: options.dataFile, now: clock });
   await state.load();
 
   const tokens = new Map<string, TokenEntry>();
   let activeFaults: ActiveFault[] = [];
+  let queryRefusals: QueryRefusal[] = [];
   const stats = {
     tokenRequests: 0,
+    totalRequests: 0,
     requests: [] as RequestRecord[],
     reset(): void {
       stats.tokenRequests = 0;
+      stats.totalRequests = 0;
       stats.requests.length = 0;
     },
   };
+  /**
+   * Bounded: Demo runs for days, fed by the watcher. Trimmed in batches so a request costs
+   * O(1) on average; never more than the limit is visible.
+   */
+  function logRequest(record: RequestRecord): void {
+    stats.totalRequests += 1;
+    stats.requests.push(record);
+    if (stats.requests.length > requestLogLimit) stats.requests.splice(0, stats.requests.length - requestLogLimit);
+  }
 
   const control: RunningSimulator['control'] = {
     pay: async (stxId, method) => clone(await state.pay(stxId, method)),
@@ -220,21 +270,43 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       const stx = state.get(stxId);
       return stx ? clone(stx) : undefined;
     },
+    createForeign: async (spec = {}, contractId = accounts[0]?.contractId ?? '') =>
+      clone(await state.createForeign(contractId, ForeignTransactionSpecSchema.parse(spec))),
+    cancel: async (stxId) => clone(await state.cancelById(stxId)),
     expireAllTokens: () => tokens.clear(),
   };
 
   const faults: RunningSimulator['faults'] = {
     add(fault) {
+      if (fault.kind === 'refuse-query') {
+        const route = parseRoute({ route: fault.route ?? 'GET /api/v2/Smart/Transactions', kind: 'drop', times: fault.times ?? Infinity });
+        queryRefusals.push({ form: fault.form, method: route.method, segments: route.segments, remaining: route.remaining });
+        return;
+      }
       activeFaults.push(parseRoute(fault));
     },
     clear() {
       activeFaults = [];
+      queryRefusals = [];
     },
   };
 
-  function takeFaults(method: string, path: string): { latencyMs: number; action: Fault | undefined } {
+  /** The first form of this request a `refuse-query` fault names, which that fault then uses up. */
+  function refusedForm(method: string, path: string, used: QueryForm[]): QueryForm | undefined {
+    for (const refusal of queryRefusals) {
+      if (!matches(refusal, method, path)) continue;
+      const hit = used.find((form) => formMatches(form, refusal.form));
+      if (hit === undefined) continue;
+      refusal.remaining -= 1;
+      queryRefusals = queryRefusals.filter((r) => r.remaining > 0);
+      return hit;
+    }
+    return undefined;
+  }
+
+  function takeFaults(method: string, path: string): { latencyMs: number; action: ActiveFault['fault'] | undefined } {
     let latencyMs = 0;
-    let action: Fault | undefined;
+    let action: ActiveFault['fault'] | undefined;
     for (const active of activeFaults) {
       if (!matches(active, method, path)) continue;
       if (active.fault.kind === 'latency') {
@@ -260,7 +332,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     if (ex.req.method !== 'POST') {
       throw new OAuthError(405, 'invalid_request', 'The request method must be POST when requesting an access token');
     }
-    const text = await readBody(ex.req);
+    const text = await readBody(ex);
     const contentType = (ex.req.headers['content-type'] ?? '').toLowerCase();
     let raw: unknown;
     if (contentType.includes('application/x-www-form-urlencoded')) {
@@ -295,7 +367,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
     let token = accessToken();
     while (tokens.has(token)) token = accessToken();
-    tokens.set(token, { account, expiresAt: Date.now() + tokenLifetimeSeconds * 1000 });
+    tokens.set(token, { account, expiresAt: clock() + tokenLifetimeSeconds * 1000 });
     const body = JSON.stringify({
       access_token: token,
       expires_in: Math.round(tokenLifetimeSeconds),
@@ -310,7 +382,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   function authenticate(req: IncomingMessage): SimulatorAccount {
     const match = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
     const entry = match?.[1] ? tokens.get(match[1]) : undefined;
-    if (!entry || entry.expiresAt <= Date.now()) throw tokenRequired(invalidTokenStatus);
+    if (!entry || entry.expiresAt <= clock()) throw tokenRequired(invalidTokenStatus);
     return entry.account;
   }
 
@@ -320,7 +392,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     const method = ex.req.method ?? 'GET';
     const [resource, kind, id, action, ...rest] = url.pathname.slice('/api/v2/'.length).replace(/\/+$/, '').split('/');
     const area = `${resource ?? ''}/${kind ?? ''}`.toLowerCase();
-    const body = method === 'POST' || method === 'PUT' ? parseJsonBody(await readBody(ex.req)) : undefined;
+    const body = method === 'POST' || method === 'PUT' ? parseJsonBody(await readBody(ex)) : undefined;
     if (rest.length > 0) throw notFound('Resource', url.pathname);
 
     if (area === 'smart/transactions') {
@@ -328,7 +400,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         const request = parseWith(CreateSmartTransactionSchema, body);
         return sendJson(ex, 200, await state.create(account, request));
       }
-      if (id === undefined && method === 'GET') return sendJson(ex, 200, listSmartTransactions(contractId, url.searchParams));
+      if (id === undefined && method === 'GET') return sendJson(ex, 200, listSmartTransactions(contractId, method, url));
       if (id !== undefined && action === undefined && method === 'GET') return sendJson(ex, 200, state.getOwned(contractId, id));
       if (id !== undefined && action === 'cancel' && method === 'POST') return sendJson(ex, 200, await state.cancel(contractId, id));
       if (id !== undefined && action === 'setDelivery' && method === 'POST') {
@@ -361,21 +433,40 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     throw notFound('Resource', `${method} ${url.pathname}`);
   }
 
-  function listSmartTransactions(contractId: string, params: URLSearchParams): { count: number; data: SmartTransaction[] } {
+  /** The last list's filtered and sorted result, reused while nothing changed (backfill pages through it). */
+  let listCache: { key: string; version: number; items: SmartTransaction[] } | undefined;
+
+  /**
+   * `{count: <total>, data: [...]}` (API-NOTES §3.1, H). `count` and `offset` (0-based) page;
+   * the API's default page size is not documented, 20 is assumed (L), and so is the maximum 1000 (L).
+   */
+  function listSmartTransactions(contractId: string, method: string, url: URL): { count: number; data: SmartTransaction[] } {
+    const params = url.searchParams;
     const integer = (name: string, fallback: number, max: number) => {
       const raw = params.get(name);
       if (raw === null) return fallback;
-      if (!/^\d+$/.test(raw) || Number(raw) > max) throw new ApiError(400, 'ProductFormatException', `Invalid value for ${name}`, 4001);
+      if (!/^\d+$/.test(raw) || Number(raw) > max) throw invalidValue(name);
       return Number(raw);
     };
-    // The API's default page size is not documented; 20 is assumed (L).
     const count = integer('count', 20, 1000);
     const offset = integer('offset', 0, Number.MAX_SAFE_INTEGER);
-    let items = state.listFor(contractId);
-    const q = params.get('q');
-    if (q !== null && q.trim() !== '') items = items.filter(parseQuery(q));
-    const sort = params.get('sort');
-    if (sort !== null && sort.trim() !== '') items = [...items].sort(parseSort(sort));
+    const q = params.get('q')?.trim() ?? '';
+    const sort = params.get('sort')?.trim() ?? '';
+    const query = q !== '' ? parseQuery(q) : undefined;
+    const order = sort !== '' ? parseSort(sort) : undefined;
+    const refused = refusedForm(method, url.pathname, [...(query?.forms ?? []), ...(order?.forms ?? [])]);
+    if (refused !== undefined) throw invalidValue(/^(sort|direction):/.test(refused) ? 'sort' : 'q');
+
+    const key = `${contractId}\n${q}\n${sort}`;
+    let items: SmartTransaction[];
+    if (listCache && listCache.key === key && listCache.version === state.version) {
+      items = listCache.items;
+    } else {
+      items = state.listFor(contractId);
+      if (query) items = items.filter(query.matches);
+      if (order) items.sort(order.compare);
+      listCache = { key, version: state.version, items };
+    }
     return { count: items.length, data: items.slice(offset, offset + count) };
   }
 
@@ -384,7 +475,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   async function handlePage(ex: Exchange, url: URL): Promise<void> {
     const method = ex.req.method ?? 'GET';
     if (url.pathname === '/pay' && method === 'GET') return showPayPage(ex, url.searchParams);
-    if (url.pathname === '/pay' && method === 'POST') return submitPayPage(ex, new URLSearchParams(await readBody(ex.req)));
+    if (url.pathname === '/pay' && method === 'POST') return submitPayPage(ex, new URLSearchParams(await readBody(ex)));
     if (url.pathname === '/qr/epc' && method === 'GET') return sendGirocode(ex, url.searchParams.get('stx') ?? '');
     if (url.pathname === '/favicon.ico') return send(ex, 204, undefined, { 'Cache-Control': 'max-age=86400' }, '');
     if (url.pathname === '/' && method === 'GET') {
@@ -461,8 +552,22 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   async function handleControl(ex: Exchange, url: URL): Promise<void> {
     const method = ex.req.method ?? 'GET';
     const parts = url.pathname.split('/').filter(Boolean).slice(1);
-    const body = method === 'POST' ? parseJsonBody(await readBody(ex.req)) : undefined;
+    const body = method === 'POST' ? parseJsonBody(await readBody(ex)) : undefined;
     try {
+      if (parts[0] === 'transactions' && parts.length === 1 && method === 'POST') {
+        const parsed = ForeignTransactionSpecSchema.extend({ contractId: z.string().optional() }).safeParse(body ?? {});
+        if (!parsed.success) return sendJson(ex, 400, { error: `Invalid transaction: ${describeIssues(parsed.error)}` });
+        const { contractId, ...spec } = parsed.data;
+        const created = await state.createForeign(contractId ?? accounts[0]?.contractId ?? '', spec);
+        return sendJson(ex, 200, { count: created.length, data: created.slice(0, CONTROL_LIST_LIMIT) });
+      }
+      if (parts[0] === 'transactions' && parts.length === 2 && method === 'GET') {
+        const stx = state.get(parts[1] ?? '');
+        return stx ? sendJson(ex, 200, stx) : sendJson(ex, 404, { error: `Smart Transaction ${parts[1] ?? ''} not found` });
+      }
+      if (parts[0] === 'transactions' && parts.length === 3 && method === 'POST' && parts[2] === 'cancel') {
+        return sendJson(ex, 200, await state.cancelById(parts[1] ?? ''));
+      }
       if (parts[0] === 'transactions' && parts.length === 3 && method === 'POST') {
         const id = parts[1] ?? '';
         const parsed = ControlPaySchema.safeParse(body);
@@ -480,7 +585,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
       }
       if (parts[0] === 'faults' && parts.length === 1 && method === 'POST') {
         const parsed = FaultSchema.safeParse(body);
-        if (!parsed.success) return sendJson(ex, 400, { error: `Invalid fault: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}` });
+        if (!parsed.success) return sendJson(ex, 400, { error: `Invalid fault: ${describeIssues(parsed.error)}` });
         const fault = { ...parsed.data, times: parsed.data.times === 'Infinity' ? Infinity : parsed.data.times } as Fault;
         try {
           faults.add(fault);
@@ -498,7 +603,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
         return sendJson(ex, 200, { ok: true });
       }
       if (parts[0] === 'stats' && parts.length === 1 && method === 'GET') {
-        return sendJson(ex, 200, { tokenRequests: stats.tokenRequests, requests: stats.requests });
+        return sendJson(ex, 200, { tokenRequests: stats.tokenRequests, totalRequests: stats.totalRequests, requests: stats.requests });
       }
       if (parts[0] === 'stats' && parts.length === 1 && method === 'DELETE') {
         stats.reset();
@@ -513,19 +618,37 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
   // ---- dispatch ---------------------------------------------------------------------------
 
+  let allowedHosts = new Set<string>();
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = req.method ?? 'GET';
     const path = url.pathname;
-    const ex: Exchange = { req, res, record: undefined, dropAnswer: false };
+    const ex: Exchange = {
+      req,
+      res,
+      record: undefined,
+      dropAnswer: false,
+      answerDelayMs: 0,
+      body: undefined,
+      commonHeaders: testControl ? { 'Access-Control-Allow-Origin': '*' } : {},
+    };
     const isToken = path === '/oauth/token';
     const isApi = path.startsWith('/api/v2/');
 
     try {
-      if (path.startsWith('/__control/')) return await handleControl(ex, url);
+      // A web page that rebinds its own host name to 127.0.0.1 reaches this port, but with its
+      // own name in Host: it gets nothing from here.
+      if (!allowedHosts.has((req.headers.host ?? '').toLowerCase())) {
+        return send(ex, 421, 'Misdirected Request', { 'Content-Type': 'text/plain; charset=utf-8' }, 'Unknown host');
+      }
+      if (path.startsWith('/__control/')) {
+        if (!testControl) return sendHtml(ex, 404, renderPlain('en', 'Not found', url.pathname));
+        return await handleControl(ex, url);
+      }
 
       ex.record = { method, path, status: 0 };
-      stats.requests.push(ex.record);
+      logRequest(ex.record);
       if (isToken) stats.tokenRequests += 1;
 
       const { latencyMs, action } = takeFaults(method, path);
@@ -538,6 +661,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
             return;
           case 'drop-after-processing':
             ex.dropAnswer = true;
+            break;
+          case 'answer-late':
+            ex.answerDelayMs = action.ms;
+            break;
+          case 'process-late':
+            // Read now, so the work happens even when the caller has given up meanwhile.
+            void readBody(ex).catch(() => undefined);
+            await sleep(action.ms);
             break;
           case 'malformed':
             return send(ex, 200, undefined, { 'Content-Type': isToken ? OAUTH_HEADERS['Content-Type'] : JSON_TYPE }, '{"object":"smart.transactions","id":"STX_');
@@ -589,6 +720,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   });
   const address = server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${address.port}`;
+  allowedHosts = new Set([`127.0.0.1:${address.port}`, `localhost:${address.port}`]);
   state.setBaseUrl(baseUrl);
 
   let stopped: Promise<void> | undefined;

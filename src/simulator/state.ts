@@ -1,18 +1,19 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { describeZodIssues } from '../shared/errors';
-import { actionNotAllowed, invalidValue, notFound } from './api-errors';
+import { actionNotAllowed, ApiError, invalidValue, notFound } from './api-errors';
 import { isoWithOffset, objectId, transactionHash, transId } from './ids';
 import {
   PaymentTransactionSchema,
   SmartTransactionSchema,
+  type ForeignTransactionSpec,
   type PaymentTransaction,
   type SimulatorAccount,
   type SmartTransaction,
 } from './types';
-import { checkBasketSum, type CreateSmartTransactionRequest } from './validate';
+import { checkBasketSum, CreateSmartTransactionSchema, parseWith, type CreateSmartTransactionRequest } from './validate';
 
 /** Thrown by the control API (programmatic and `/__control/`) for unknown ids or impossible moves. */
 export class SimulatorControlError extends Error {
@@ -95,6 +96,7 @@ export interface StateOptions {
   paymentMethods: string[];
   serverName: string;
   dataFile: string | undefined;
+  now?: () => number;
 }
 
 export class SimulatorState {
@@ -103,8 +105,19 @@ export class SimulatorState {
   private baseUrl = '';
   private pendingWrite: Promise<void> | null = null;
   private lastWrite: Promise<void> = Promise.resolve();
+  private changes = 0;
 
   constructor(private readonly options: StateOptions) {}
+
+  /** `created`/`updated` as the API writes them, from the simulator's clock. */
+  private timestamp(): string {
+    return isoWithOffset(new Date(this.options.now ? this.options.now() : Date.now()));
+  }
+
+  /** Grows with every change: lets the list endpoint reuse a sorted result while nothing changed. */
+  get version(): number {
+    return this.changes;
+  }
 
   /** Links are rebuilt for the current base URL: a restarted simulator may listen on another port. */
   setBaseUrl(baseUrl: string): void {
@@ -154,6 +167,7 @@ export class SimulatorState {
    * that contains its change.
    */
   persist(): Promise<void> {
+    this.changes += 1;
     const file = this.options.dataFile;
     if (!file) return Promise.resolve();
     if (this.pendingWrite) return this.pendingWrite;
@@ -207,6 +221,13 @@ export class SimulatorState {
   }
 
   async create(account: SimulatorAccount, request: CreateSmartTransactionRequest): Promise<SmartTransaction> {
+    const stx = this.build(account, request, this.timestamp());
+    this.smart.set(stx.id, stx);
+    await this.persist();
+    return stx;
+  }
+
+  private build(account: SimulatorAccount, request: CreateSmartTransactionRequest, now: string): SmartTransaction {
     // A contract that is not the caller's is as good as unknown (L: real wording not found).
     if (request.contract.id !== account.contractId) throw invalidValue('contract.id');
     checkBasketSum(request);
@@ -216,7 +237,6 @@ export class SimulatorState {
     if (requested && requested.length > 0 && methods.length === 0) throw invalidValue('payment_context.payment_methods');
 
     const id = objectId('STX');
-    const now = isoWithOffset();
     const contact = request.customer?.contact;
     const stx: SmartTransaction = {
       object: 'smart.transactions',
@@ -252,9 +272,53 @@ export class SimulatorState {
     };
     if (request.basket) stx.basket = request.basket;
     if (request.delivery_options) stx.delivery_options = request.delivery_options;
-    this.smart.set(id, stx);
-    await this.persist();
     return stx;
+  }
+
+  /**
+   * Transactions made outside this desk, as the list endpoint will show them: secuOffice or a
+   * shop (merchantRef none or of another form) or another Link Desk desk (`LD-<uuid>`). Their
+   * `created` may lie in the past (backfill horizons); `updated` is their last change.
+   */
+  async createForeign(contractId: string, spec: ForeignTransactionSpec): Promise<SmartTransaction[]> {
+    const account = this.accountForContract(contractId);
+    if (!account) throw new SimulatorControlError(404, `No account has contract ${contractId}`);
+    const count = spec.count ?? 1;
+    const from = spec.created !== undefined ? Date.parse(spec.created) : (this.options.now ?? Date.now)();
+    const until = spec.createdUntil !== undefined ? Date.parse(spec.createdUntil) : from;
+    if (until < from) throw new SimulatorControlError(409, 'createdUntil lies before created');
+    const origin = spec.origin ?? 'elsewhere';
+    const created: SmartTransaction[] = [];
+    for (let i = 0; i < count; i++) {
+      const at = isoWithOffset(new Date(count > 1 ? from + Math.round(((until - from) * i) / (count - 1)) : from));
+      const merchantRef = spec.merchantRef !== undefined ? spec.merchantRef : origin === 'other-desk' ? `LD-${randomUUID()}` : null;
+      const stx = this.build(
+        account,
+        parseWith(CreateSmartTransactionSchema, {
+          is_demo: true,
+          intent: 'sale',
+          contract: { id: contractId },
+          ...(merchantRef !== null ? { merchantRef: count > 1 && spec.merchantRef ? `${merchantRef}-${i + 1}` : merchantRef } : {}),
+          ...(spec.transactionRef !== null ? { transactionRef: spec.transactionRef ?? `Order ${1000 + i}` } : {}),
+          basket_info: { sum: spec.amountCents ?? 2500, currency: spec.currency ?? 'EUR' },
+          payment_context: { auto_capture: true },
+        }),
+        at,
+      );
+      this.smart.set(stx.id, stx);
+      const status = spec.status ?? 'created';
+      if (status === 'ok' || status === 'pending') this.applyPayment(stx, status === 'pending' ? 'prepaid' : (this.offeredMethods(stx).find((m) => m !== 'prepaid') ?? 'creditcard'));
+      else if (status === 'failed') this.applyFailure(stx);
+      else if (status === 'cancelled') stx.status = 'cancelled';
+      stx.updated = at;
+      for (const link of stx.transactions) {
+        const payment = this.payments.get(link.id);
+        if (payment) payment.transaction.created = payment.transaction.updated = at;
+      }
+      created.push(stx);
+    }
+    await this.persist();
+    return created;
   }
 
   get(id: string): SmartTransaction | undefined {
@@ -272,6 +336,18 @@ export class SimulatorState {
     return [...this.smart.values()].filter((s) => s.contract.id === contractId);
   }
 
+  /** The merchant cancels elsewhere (secuOffice): the control API's way to move `updated` on. */
+  async cancelById(id: string): Promise<SmartTransaction> {
+    const stx = this.smart.get(id);
+    if (!stx) throw new SimulatorControlError(404, `Smart Transaction ${id} not found`);
+    try {
+      return await this.cancel(stx.contract.id, id);
+    } catch (error) {
+      if (error instanceof ApiError) throw new SimulatorControlError(409, error.details);
+      throw error;
+    }
+  }
+
   /**
    * Allowed from created/approved/pending (the documented flow, H). That `ok`, `failed` and
    * `cancelled` refuse with 400 ProductFormatException is an inference (L, API-NOTES §11 q4).
@@ -282,7 +358,7 @@ export class SimulatorState {
       throw actionNotAllowed(`Smart Transaction ${id} cannot be cancelled in status ${stx.status}`);
     }
     stx.status = 'cancelled';
-    stx.updated = isoWithOffset();
+    stx.updated = this.timestamp();
     for (const link of stx.transactions) {
       const payment = this.payments.get(link.id);
       if (payment && payment.transaction.details.status_simple === 10) this.setPaymentState(payment.transaction, PAYMENT_STATES.void);
@@ -302,7 +378,7 @@ export class SimulatorState {
     if (stx.delivery_options?.type === 'collection') throw actionNotAllowed(`Smart Transaction ${id} was already collected`);
     stx.delivery_options = options;
     if (stx.intent === 'order') stx.status = options.type === 'shipping' ? 'shipped' : 'collected';
-    stx.updated = isoWithOffset();
+    stx.updated = this.timestamp();
     if (options.type === 'shipping') {
       for (const link of stx.transactions) {
         const payment = this.payments.get(link.id);
@@ -336,6 +412,12 @@ export class SimulatorState {
     if (!chosen || !offered.includes(chosen)) {
       throw new SimulatorControlError(409, `Payment method ${method ?? '(none)'} is not offered for ${stxId}`);
     }
+    this.applyPayment(stx, chosen);
+    await this.persist();
+    return stx;
+  }
+
+  private applyPayment(stx: SmartTransaction, chosen: string): void {
     const state =
       chosen === 'prepaid' ? PAYMENT_STATES.prepaymentWaiting : chosen === 'invoice' ? PAYMENT_STATES.invoiceWaitingForShipment : PAYMENT_STATES.accepted;
     const payment = this.newPayment(stx, chosen, state);
@@ -348,20 +430,22 @@ export class SimulatorState {
     } else {
       stx.status = this.paidStatus(stx);
     }
-    stx.updated = isoWithOffset();
-    await this.persist();
-    return stx;
+    stx.updated = this.timestamp();
   }
 
   async fail(stxId: string): Promise<SmartTransaction> {
     const stx = this.payable(stxId);
+    this.applyFailure(stx);
+    await this.persist();
+    return stx;
+  }
+
+  private applyFailure(stx: SmartTransaction): void {
     const method = this.offeredMethods(stx)[0] ?? 'creditcard';
     const payment = this.newPayment(stx, method, PAYMENT_STATES.denied);
     stx.transactions.push({ object: 'payment.transactions', id: payment.id, trans_id: payment.trans_id, transaction_hash: payment.transaction_hash });
     stx.status = 'failed';
-    stx.updated = isoWithOffset();
-    await this.persist();
-    return stx;
+    stx.updated = this.timestamp();
   }
 
   /** Leaving the page changes nothing: the link stays payable (assumed, API-NOTES §11 q4). */
@@ -380,7 +464,7 @@ export class SimulatorState {
       if (payment && payment.transaction.details.status_simple === 10) this.setPaymentState(payment.transaction, PAYMENT_STATES.accepted);
     }
     stx.status = this.paidStatus(stx);
-    stx.updated = isoWithOffset();
+    stx.updated = this.timestamp();
     await this.persist();
     return stx;
   }
@@ -394,7 +478,7 @@ export class SimulatorState {
   // ---- Payment Transactions ---------------------------------------------------------------
 
   private newPayment(stx: SmartTransaction, method: string, state: PaymentState): PaymentTransaction {
-    const now = isoWithOffset();
+    const now = this.timestamp();
     const contact = stx.customer?.contact ?? {};
     const productName = `${PRODUCT_NAMES[method] ?? method}${stx.is_demo ? ' (Demo)' : ''}`;
     const payment: PaymentTransaction = {
@@ -446,7 +530,7 @@ export class SimulatorState {
     payment.details.status_text = state.status_text;
     payment.details.status_simple = state.simple;
     payment.details.status_simple_text = state.simple_text;
-    payment.updated = isoWithOffset();
+    payment.updated = this.timestamp();
     if (state.simple === 1 && payment.completion_date === null) payment.completion_date = payment.updated;
   }
 
@@ -502,7 +586,7 @@ export class SimulatorState {
     payment.related_transactions.push({ object: 'payment.transactions', id: child.id, trans_id: child.trans_id, ref_type_id: 19, ref_type_raw: 'refund', hierarchy: 'child' });
     payment.details.amount = remaining - amount;
     if (payment.details.amount === 0) this.setPaymentState(payment, PAYMENT_STATES.void);
-    else payment.updated = isoWithOffset();
+    else payment.updated = this.timestamp();
     await this.persist();
     return [payment, child];
   }

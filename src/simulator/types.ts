@@ -25,6 +25,16 @@ export interface SimulatorOptions {
   paymentMethods?: string[];
   /** Value of the `server=` query in payment links; default `testing`. */
   serverName?: string;
+  /**
+   * Tests only: serve the `/__control/*` routes and answer with `Access-Control-Allow-Origin: *`
+   * (as the real token endpoint does, API-NOTES §2). Off by default, and off in the Demo mode
+   * the app ships: there nothing but the app itself may drive or read the simulator.
+   */
+  testControl?: boolean;
+  /** How many requests `stats.requests` keeps (the newest); default 10 000. */
+  requestLogLimit?: number;
+  /** The simulator's clock for `created`/`updated`; default `Date.now`. */
+  now?: () => number;
 }
 
 const LooseRecordSchema = z.record(z.string(), z.unknown());
@@ -128,6 +138,9 @@ export const PaymentTransactionSchema = z.object({
 });
 export type PaymentTransaction = z.infer<typeof PaymentTransactionSchema>;
 
+/** `q`, `term:<field>`, `range:<field>`, `sort:<field>`, `direction:asc|desc|dsc`; `<field>` may be `*`. */
+export const QUERY_FORM_PATTERN = /^(?:q|(?:term|range|sort):(?:\*|[A-Za-z_][A-Za-z0-9_.]*)|direction:(?:asc|desc|dsc|\*))$/;
+
 const FaultTimesSchema = z.union([z.number().int().positive(), z.literal(Infinity), z.literal('Infinity')]).optional();
 const FaultRouteSchema = z.string().min(1);
 
@@ -139,21 +152,74 @@ export const FaultSchema = z.discriminatedUnion('kind', [
   z.object({ route: FaultRouteSchema, kind: z.literal('drop'), times: FaultTimesSchema }),
   z.object({ route: FaultRouteSchema, kind: z.literal('drop-after-processing'), times: FaultTimesSchema }),
   z.object({ route: FaultRouteSchema, kind: z.literal('malformed'), times: FaultTimesSchema }),
+  z.object({ route: FaultRouteSchema, kind: z.literal('answer-late'), ms: z.number().int().min(0).max(600_000), times: FaultTimesSchema }),
+  z.object({ route: FaultRouteSchema, kind: z.literal('process-late'), ms: z.number().int().min(0).max(600_000), times: FaultTimesSchema }),
+  z.object({
+    route: FaultRouteSchema.optional(),
+    kind: z.literal('refuse-query'),
+    form: z.string().regex(QUERY_FORM_PATTERN),
+    times: FaultTimesSchema,
+  }),
 ]);
 
 /**
  * `route`: `'POST /api/v2/Smart/Transactions'`, `'GET /api/v2/Smart/Transactions/*'` or
  * `'/oauth/token'`; `*` matches one path segment, a route without a method matches any method.
  * `times` defaults to 1; `Infinity` keeps the fault until `faults.clear()`.
+ *
+ * - `latency`: wait `ms` before reading the request (a client that gives up meanwhile changed nothing).
+ * - `answer-late`: do the work at once, answer only after `ms` (the answer comes after the
+ *   client's timeout, the transaction exists already).
+ * - `process-late`: read the request, do the work after `ms` even if the client has gone, then answer.
+ * - `refuse-query`: the list endpoint answers 400 `Invalid value for q|sort` to a request using
+ *   `form` (see {@link QueryForm}); `route` defaults to `GET /api/v2/Smart/Transactions`, `times`
+ *   counts refused requests only and defaults to Infinity (an API that lacks a form keeps lacking it).
  */
-export type Fault = { route: string } & (
-  | { kind: 'latency'; ms: number; times?: number }
-  | { kind: 'status'; status: number; times?: number }
-  | { kind: 'retry-after'; seconds: number; times?: number }
-  | { kind: 'drop'; times?: number }
-  | { kind: 'drop-after-processing'; times?: number }
-  | { kind: 'malformed'; times?: number }
-);
+export type Fault =
+  | ({ route: string } & (
+      | { kind: 'latency'; ms: number; times?: number }
+      | { kind: 'status'; status: number; times?: number }
+      | { kind: 'retry-after'; seconds: number; times?: number }
+      | { kind: 'drop'; times?: number }
+      | { kind: 'drop-after-processing'; times?: number }
+      | { kind: 'malformed'; times?: number }
+      | { kind: 'answer-late'; ms: number; times?: number }
+      | { kind: 'process-late'; ms: number; times?: number }
+    ))
+  | { route?: string; kind: 'refuse-query'; form: string; times?: number };
+
+/** A transaction that did not come from this desk: secuOffice, a shop, or another Link Desk. */
+export interface ForeignTransactionSpec {
+  /**
+   * `elsewhere` (default): made outside Link Desk, no merchantRef unless one is given;
+   * `other-desk`: another Link Desk desk, merchantRef `LD-<uuid>` unless one is given.
+   */
+  origin?: 'elsewhere' | 'other-desk';
+  /** `null` = none; omitted = the origin's default. */
+  merchantRef?: string | null;
+  amountCents?: number;
+  currency?: string;
+  transactionRef?: string | null;
+  /** Where it stands; `ok`/`pending`/`failed` come with their payment transaction. */
+  status?: 'created' | 'ok' | 'pending' | 'failed' | 'cancelled';
+  /** ISO 8601; default now. With `createdUntil` and `count` > 1 they are spread evenly between. */
+  created?: string;
+  createdUntil?: string;
+  /** How many (default 1, at most 100 000); they share everything but id and merchantRef. */
+  count?: number;
+}
+
+export const ForeignTransactionSpecSchema = z.strictObject({
+  origin: z.enum(['elsewhere', 'other-desk']).optional(),
+  merchantRef: z.string().min(1).max(200).nullable().optional(),
+  amountCents: z.number().int().positive().max(100_000_000).optional(),
+  currency: z.string().regex(/^[A-Z]{3}$/).optional(),
+  transactionRef: z.string().max(200).nullable().optional(),
+  status: z.enum(['created', 'ok', 'pending', 'failed', 'cancelled']).optional(),
+  created: z.iso.datetime({ offset: true }).optional(),
+  createdUntil: z.iso.datetime({ offset: true }).optional(),
+  count: z.number().int().positive().max(100_000).optional(),
+});
 
 export interface RequestRecord {
   method: string;
@@ -162,9 +228,12 @@ export interface RequestRecord {
   status: number;
 }
 
-/** Every request the simulator received (token, API, payment page), except `/__control/` ones. */
+/** Requests the simulator received (token, API, payment page), except `/__control/` ones. */
 export interface SimulatorStats {
   tokenRequests: number;
+  /** Every request since the last reset, also those no longer in `requests`. */
+  totalRequests: number;
+  /** The newest requests, at most `requestLogLimit` of them, oldest first. */
   requests: RequestRecord[];
   reset(): void;
 }
@@ -179,6 +248,10 @@ export interface SimulatorControl {
   /** The prepayment's money arrives: `pending` → `ok`. */
   settlePrepayment(stxId: string): Promise<SmartTransactionLike>;
   get(stxId: string): SmartTransactionLike | undefined;
+  /** Transactions this desk did not make (secuOffice, another desk), for the account's contract. */
+  createForeign(spec?: ForeignTransactionSpec, contractId?: string): Promise<SmartTransactionLike[]>;
+  /** The merchant cancels in secuOffice: `cancelled`, `updated` moves on. */
+  cancel(stxId: string): Promise<SmartTransactionLike>;
   /** Every issued token becomes invalid, as after its lifetime. */
   expireAllTokens(): void;
 }

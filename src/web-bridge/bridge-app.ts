@@ -5,6 +5,7 @@ import Conf from 'conf';
 import { createAppCore, type AppCore } from '../main/app-core';
 import { createKeytarSecretStore, type SecretStore } from '../main/secret-store';
 import { createRedactor } from '../main/redaction';
+import type { DemoSimulatorHostOptions } from '../main/demo-simulator-host';
 import { startWebBridge, type RunningWebBridge } from './server';
 
 export interface BridgeAppOptions {
@@ -15,6 +16,8 @@ export interface BridgeAppOptions {
   keychainService?: string;
   secretStore?: SecretStore;
   projectRoot?: string;
+  /** Tests only: Demo simulator control routes (`{ testControl: true }`) or a shared simulator. */
+  demoSimulator?: DemoSimulatorHostOptions;
 }
 
 export interface RunningBridgeApp extends RunningWebBridge {
@@ -65,6 +68,7 @@ export async function startBridgeApp(options: BridgeAppOptions = {}): Promise<Ru
     },
     openCustomerDisplay: () => false,
     notifier: { notify: (notification) => void notifications.push(notification) },
+    ...(options.demoSimulator ? { demoSimulator: options.demoSimulator } : {}),
   });
   const bridgeOptions: Parameters<typeof startWebBridge>[0] = { core, rendererDir, preloadFile };
   if (options.port !== undefined) bridgeOptions.port = options.port;

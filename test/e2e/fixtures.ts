@@ -12,7 +12,8 @@ export const test = base.extend<{ bridge: RunningBridgeApp; keychainService: str
     await use(`Link Desk e2e ${randomUUID()}`);
   },
   bridge: async ({ keychainService }, use) => {
-    const app = await startBridgeApp({ keychainService });
+    // The specs drive payments and faults over the simulator's test-control routes.
+    const app = await startBridgeApp({ keychainService, demoSimulator: { testControl: true } });
     await use(app);
     await app.close();
   },

@@ -7,6 +7,7 @@ import { createInMemorySecretStore } from '../../src/main/secret-store';
 import { createRedactor } from '../../src/main/redaction';
 import type { AppEvent } from '../../src/shared/contract';
 import type { LinkRecord } from '../../src/shared/link';
+import type { RunningSimulator } from '../../src/simulator';
 
 /** The whole app core in Demo mode (embedded simulator, real history, in-memory keychain), driven through its IPC dispatcher. */
 export const sender = { url: 'app://link-desk/', isTopFrame: true };
@@ -21,7 +22,15 @@ export async function stopCores(): Promise<void> {
 
 export type CallResult<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string; fields?: Record<string, string>; supportId?: string } };
 
-export async function startCore(dataDir?: string) {
+export interface CoreOptions {
+  /**
+   * A simulator the test started (`startSimulator({ testControl: true })`): this core's Demo mode
+   * uses it instead of an embedded one, so several cores share one secuconnect account.
+   */
+  simulator?: RunningSimulator;
+}
+
+export async function startCore(dataDir?: string, options: CoreOptions = {}) {
   const dir = dataDir ?? (await mkdtemp(join(tmpdir(), 'link-desk-core-')));
   const notifications: Array<{ title: string; body: string; merchantRef: string }> = [];
   const opened: string[] = [];
@@ -39,6 +48,8 @@ export async function startCore(dataDir?: string) {
     openCustomerDisplay: () => false,
     notifier: { notify: (n) => void notifications.push(n) },
     startWatcher: false,
+    // Tests drive payments and faults over the control routes, which the shipped Demo lacks.
+    demoSimulator: options.simulator ? { shared: options.simulator } : { testControl: true },
   });
   cores.add(core);
   const events: AppEvent[] = [];

@@ -13,7 +13,7 @@ let sim: RunningSimulator;
 let token: string;
 
 beforeAll(async () => {
-  sim = await startSimulator({ accounts: [DEMO_ACCOUNT, SEED_ACCOUNT] });
+  sim = await startSimulator({ accounts: [DEMO_ACCOUNT, SEED_ACCOUNT], testControl: true });
   token = await tokenFor(sim);
 });
 afterAll(async () => {

@@ -9,7 +9,7 @@ let sim: RunningSimulator;
 let token: string;
 
 beforeAll(async () => {
-  sim = await startSimulator();
+  sim = await startSimulator({ testControl: true });
   token = await tokenFor(sim);
 });
 afterEach(() => {

@@ -457,7 +457,8 @@ describe('calls', () => {
     expect(found?.id).toBe('STX_C');
     const url = fake.apiRequests()[0]?.url;
     expect(url?.pathname).toBe('/api/v2/Smart/Transactions');
-    expect(url?.searchParams.get('q')).toBe('merchantRef:LD-1');
+    // Quoted: the hyphen is a Lucene operator character (list-queries.ts).
+    expect(url?.searchParams.get('q')).toBe('merchantRef:"LD-1"');
 
     const list = await client.listSmartTransactions({ count: 5, offset: 10, sort: 'created:desc' });
     expect(list.count).toBe(2);

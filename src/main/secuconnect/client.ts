@@ -12,6 +12,7 @@ import {
   requestNeverSent,
   unexpectedResponse,
 } from './failures';
+import { lookupByMerchantRef } from './list-queries';
 import { TokenCache, accountKeyFor, sharedTokenCache } from './token-cache';
 import { apiConnectionFor, type ApiConnection } from './connection';
 import type { IssuedToken } from './token-cache';
@@ -21,6 +22,7 @@ import {
   PaymentTransactionSchema,
   RefundBodySchema,
   SetDeliveryBodySchema,
+  ListSmartTransactionsQuerySchema,
   SmartTransactionListSchema,
   SmartTransactionSchema,
   TokenRequestBodySchema,
@@ -85,10 +87,18 @@ export interface WarmUpResult {
   connectionOpen: boolean;
 }
 
+/**
+ * `GET /Smart/Transactions` parameters (API-NOTES §3.1). The query shapes Link Desk sends, with
+ * their fallbacks, live in `list-queries.ts`; this only carries them.
+ */
 export interface ListSmartTransactionsQuery {
+  /** Page size, 1…1000 (the API's limit is not documented). */
   count?: number;
+  /** 0-based. */
   offset?: number;
+  /** `field:asc,field2:desc`. */
   sort?: string;
+  /** Lucene-like, e.g. `updated:[2026-01-01T00:00:00+00:00 TO *] AND status:ok`. */
   q?: string;
 }
 
@@ -155,11 +165,6 @@ function pathSegment(id: string, what: string): string {
     throw new AppFailure({ code: 'api.validation', message: `No ${what} id was given` });
   }
   return encodeURIComponent(id.trim());
-}
-
-/** A value for the Lucene-like `q` (API-NOTES §3.1): plain when it is one simple term, else quoted. */
-function queryValue(value: string): string {
-  return /^[A-Za-z0-9_.-]+$/.test(value) ? value : `"${value.replace(/["\\]/g, '\\$&')}"`;
 }
 
 function checkRequestBody<S extends z.ZodType>(schema: S, body: unknown, what: string): z.infer<S> {
@@ -348,8 +353,13 @@ export function createSecuconnectClient(options: SecuconnectClientOptions): Secu
   const paymentTransactionPath = (id: string) => `/Payment/Transactions/${pathSegment(id, 'payment transaction')}`;
 
   async function listSmartTransactions(query: ListSmartTransactionsQuery = {}): Promise<SmartTransactionList> {
+    // Checked here, not by the API: a wrong page size is this app's bug, and a 400 from the API
+    // means "query form refused" to list-queries.ts, which would then fall back needlessly.
+    const checked = ListSmartTransactionsQuerySchema.safeParse(query);
+    if (!checked.success) throw new Error(`Invalid list query: ${describeZodIssues(checked.error)}`);
+    const { count, offset, sort, q } = checked.data;
     const list = await callApi('GET', '/Smart/Transactions', 'a list of Smart Transactions', SmartTransactionListSchema, {
-      query: { count: query.count, offset: query.offset, sort: query.sort, q: query.q },
+      query: { count, offset, sort, q },
       idempotent: true,
     });
     return { count: list.count, data: list.data };
@@ -396,9 +406,7 @@ export function createSecuconnectClient(options: SecuconnectClientOptions): Secu
 
     async findByMerchantRef(merchantRef) {
       if (merchantRef.trim() === '') return null;
-      const list = await listSmartTransactions({ q: `merchantRef:${queryValue(merchantRef)}`, count: 10 });
-      // The query language has wildcards (API-NOTES §3.1); only an exact match is ours.
-      return list.data.find((transaction) => transaction.merchantRef === merchantRef) ?? null;
+      return (await lookupByMerchantRef(listSmartTransactions, merchantRef)).found;
     },
 
     async cancelSmartTransaction(id) {

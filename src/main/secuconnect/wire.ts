@@ -129,9 +129,17 @@ export const SmartTransactionSchema = z.looseObject({
 });
 export type SmartTransaction = z.infer<typeof SmartTransactionSchema>;
 
+/** `{count: <total matching>, data: [...]}` (API-NOTES §3.1, H); `scroll_id` may come along. */
 export const SmartTransactionListSchema = z.looseObject({
   count: z.number().int().nonnegative(),
   data: z.array(SmartTransactionSchema),
+});
+
+export const ListSmartTransactionsQuerySchema = z.strictObject({
+  count: z.number().int().min(1).max(1000).optional(),
+  offset: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+  sort: z.string().min(1).max(200).optional(),
+  q: z.string().min(1).max(2000).optional(),
 });
 export type SmartTransactionList = { count: number; data: SmartTransaction[] };
 

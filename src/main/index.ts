@@ -38,6 +38,9 @@ function showMainWindow(): BrowserWindow {
     mainWindow = createSecureWindow({ preloadPath, rendererUrl, title: 'Link Desk' });
     windowRoles.assign(mainWindow, 'main');
     mainWindow.on('closed', () => (mainWindow = null));
+    // Shown again (from the tray, restored, brought to front): a link is probably coming (issue 14).
+    const warmUp = () => core?.warmUp();
+    mainWindow.on('show', warmUp).on('restore', warmUp).on('focus', warmUp);
     return mainWindow;
   }
   if (mainWindow.isMinimized()) mainWindow.restore();

@@ -12,6 +12,7 @@ import { ErrorBanner } from '../components/ErrorBanner';
 import { checkDraft, hasCustomerData, type LinkDraft } from '../link-draft';
 import { shortcutLabel, useShortcuts } from '../shortcuts';
 import { CREATED_MARK } from '../bench-marks';
+import { useWarmUp } from '../use-warm-up';
 
 export interface NewLinkScreenProps {
   draft: LinkDraft;
@@ -34,6 +35,7 @@ export function NewLinkScreen({ draft, onDraftChange, onCreated, focusToken }: N
   const [customerOpen, setCustomerOpen] = useState(() => hasCustomerData(draft));
   const [moreOpen, setMoreOpen] = useState(false);
   const amountRef = useRef<HTMLInputElement>(null);
+  const warmUp = useWarmUp();
 
   useEffect(() => {
     amountRef.current?.focus();
@@ -127,7 +129,8 @@ export function NewLinkScreen({ draft, onDraftChange, onCreated, focusToken }: N
       </header>
 
       <section className="card new-main">
-        <div className="amount-row">
+        {/* Focus or a key in the amount: a link is coming, main readies token and connection. */}
+        <div className="amount-row" onFocus={warmUp} onKeyDown={warmUp}>
           <AmountField
             value={draft.amountText}
             locale={lang}

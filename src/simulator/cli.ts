@@ -3,7 +3,7 @@ import { DEMO_ACCOUNT, startSimulator } from './server';
 import type { SimulatorAccount } from './types';
 
 /**
- * `npm run simulator -- --port 4010 [--client-id x --client-secret y --contract-id GCR_…] [--data-file f]`
+ * `npm run simulator -- --port 4010 [--client-id x --client-secret y --contract-id GCR_…] [--data-file f] [--test-control]`
  * Runs the secuconnect simulator alone on 127.0.0.1 until SIGINT/SIGTERM.
  */
 async function main(): Promise<void> {
@@ -15,12 +15,13 @@ async function main(): Promise<void> {
       'contract-id': { type: 'string' },
       'data-file': { type: 'string' },
       'invalid-token-status': { type: 'string' },
+      'test-control': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
   if (values.help) {
-    console.info('usage: npm run simulator -- [--port 4010] [--client-id ID --client-secret SECRET --contract-id GCR_…] [--data-file FILE] [--invalid-token-status 401|403]');
+    console.info('usage: npm run simulator -- [--port 4010] [--client-id ID --client-secret SECRET --contract-id GCR_…] [--data-file FILE] [--invalid-token-status 401|403] [--test-control]');
     return;
   }
   const port = Number(values.port);
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
     accounts: custom ? [account] : [DEMO_ACCOUNT],
     dataFile: values['data-file'],
     invalidTokenStatus,
+    testControl: values['test-control'] === true,
   });
   // The built-in demo secret only opens this simulator, so it is printed; a secret given on
   // the command line is not echoed.
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
   console.info(`  client secret: ${secretShown}`);
   console.info(`  contract id:   ${account.contractId}`);
   if (values['data-file']) console.info(`  data file:     ${values['data-file']}`);
+  if (values['test-control']) console.info(`  test control:  ${simulator.baseUrl}/__control/ (payments, faults, stats)`);
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -1,20 +1,25 @@
 /**
- * `npm run bench:history`: how the history and the status watcher behave with 100,000 links.
+ * `npm run bench:history`: the SQLite history with 100,000 and 1,000,000 realistic links.
  * Prints each figure next to its goal; always exits 0 (figures vary with the machine).
- * Sections: history (open, search, persist one change). Add further sections to main().
- * `--time-open <dir>` is this file's own child mode: it times one open in a fresh process.
+ * The databases are built once into `.bench-out/` and reused (building 1,000,000 takes minutes).
+ * `--sizes 100000` measures one size only. `--time-open <dir>` is this file's own child mode:
+ * it times one open (and the first page, and the process's memory) in a fresh process.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openHistoryStore } from '../src/main/history';
+import { DatabaseSync } from 'node:sqlite';
+import { openLinkRepository, type LinkRepository } from '../src/main/history';
+import { SCHEMA_VERSION } from '../src/main/history/schema';
 import type { HistoryQueryInput } from '../src/shared/history-query';
 import type { LinkRecord } from '../src/shared/link';
 
-const RECORDS = 100_000;
 const OPEN_RUNS = 5;
+/** Bump when realisticRecord changes, so cached databases are rebuilt. */
+const GENERATOR_VERSION = 2;
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -36,7 +41,13 @@ function loadNote(): string {
 function report(label: string, ms: number, goalMs?: number): void {
   const figure = `${ms.toFixed(ms < 10 ? 2 : 0)} ms`.padStart(11);
   const goal = goalMs === undefined ? '' : `  goal ≤ ${goalMs} ms  ${ms <= goalMs ? 'ok' : 'OVER'}`;
-  console.info(`  ${label.padEnd(44)}${figure}${goal}`);
+  console.info(`  ${label.padEnd(58)}${figure}${goal}`);
+}
+
+function reportFigure(label: string, value: number, unit: string, goal?: number): void {
+  const figure = `${value.toFixed(value < 10 ? 2 : 0)} ${unit}`.padStart(11);
+  const verdict = goal === undefined ? '' : `  goal ≤ ${goal} ${unit}  ${value <= goal ? 'ok' : 'OVER'}`;
+  console.info(`  ${label.padEnd(58)}${figure}${verdict}`);
 }
 
 /** Deterministic pseudo-random numbers, so every run measures the same history. */
@@ -95,6 +106,7 @@ function realisticRecord(i: number, random: () => number): LinkRecord {
     transactionId: paid ? `PCI_${i.toString(36).toUpperCase().padStart(26, 'W')}` : null,
     paidWith: paid ? (METHODS[Math.floor(random() * METHODS.length)] as string) : null,
     refundedCents: 0,
+    refunds: [],
     shipped: null,
     paymentInstructions: null,
     createdAt: created.toISOString(),
@@ -106,27 +118,28 @@ function realisticRecord(i: number, random: () => number): LinkRecord {
 
 async function folderBytes(dir: string): Promise<number> {
   let total = 0;
-  for (const name of await readdir(dir)) total += (await stat(join(dir, name))).size;
+  for (const name of await readdir(dir)) if (name.startsWith('links.sqlite')) total += (await stat(join(dir, name))).size;
   return total;
 }
 
 interface OpenTiming {
   openMs: number;
   firstPageMs: number;
+  rssMb: number;
 }
 
 const TIME_OPEN_FLAG = '--time-open';
 
 /** Runs this file again as `--time-open <dir>` in a new Node process and reads its figures. */
 function timeOpenInChild(dir: string): Promise<OpenTiming> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), TIME_OPEN_FLAG, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['--no-warnings', '--import', 'tsx', fileURLToPath(import.meta.url), TIME_OPEN_FLAG, dir], { stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', reject);
+    child.on('error', fail);
     child.on('exit', (code) => {
-      if (code !== 0) reject(new Error(`open timing exited with ${code}`));
-      else resolve(JSON.parse(output) as OpenTiming);
+      if (code !== 0) fail(new Error(`open timing exited with ${code}`));
+      else done(JSON.parse(output) as OpenTiming);
     });
   });
 }
@@ -134,115 +147,125 @@ function timeOpenInChild(dir: string): Promise<OpenTiming> {
 /** The child's side: modules are loaded before the clock starts, as they are in the app. */
 async function timeOpen(dir: string): Promise<void> {
   let started = performance.now();
-  const store = await openHistoryStore({ dir });
+  const history = openLinkRepository({ dir });
   const openMs = performance.now() - started;
   started = performance.now();
-  store.query({ limit: 50 });
+  history.query({ limit: 50 });
   const firstPageMs = performance.now() - started;
-  await store.close();
-  process.stdout.write(JSON.stringify({ openMs, firstPageMs } satisfies OpenTiming));
+  const rssMb = process.memoryUsage().rss / 1024 / 1024;
+  await history.close(0);
+  process.stdout.write(JSON.stringify({ openMs, firstPageMs, rssMb } satisfies OpenTiming));
 }
 
-async function historySection(): Promise<void> {
-  console.info(`\nHistory (${RECORDS.toLocaleString('en')} links)`);
-  const dir = await mkdtemp(join(tmpdir(), 'bench-history-'));
+/** Builds (or reuses) a history of `size` links, inserted in creation order as a desk would. */
+async function benchDatabase(size: number): Promise<string> {
+  const dir = resolve('.bench-out', `history-${size}-s${SCHEMA_VERSION}-g${GENERATOR_VERSION}`);
+  if (existsSync(join(dir, 'complete'))) return dir;
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  const random = randomSource(42);
+  const started = performance.now();
+  const records = Array.from({ length: size }, (_, i) => realisticRecord(i, random)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  const history = openLinkRepository({ dir });
+  for (let i = 0; i < records.length; i += 5_000) await history.insertMany(records.slice(i, i + 5_000));
+  await history.close();
+  const db = new DatabaseSync(join(dir, 'links.sqlite'));
+  db.exec('PRAGMA wal_checkpoint(TRUNCATE); ANALYZE;');
+  db.close();
+  await writeFile(join(dir, 'complete'), '');
+  report(`built ${size.toLocaleString('en')} links (once, cached in .bench-out)`, performance.now() - started);
+  return dir;
+}
+
+function timeQuery(history: LinkRepository, query: HistoryQueryInput, runs = 15): { ms: number; total: number; first: number } {
+  const times: number[] = [];
+  let total = 0;
+  for (let run = 0; run < runs; run++) {
+    const started = performance.now();
+    total = history.query(query).total;
+    times.push(performance.now() - started);
+  }
+  return { ms: median(times), total, first: times[0] as number };
+}
+
+async function historySection(size: number, openGoals: Map<number, number>): Promise<void> {
+  console.info(`\nHistory (${size.toLocaleString('en')} links)`);
+  const dir = await benchDatabase(size);
+  reportFigure('disk per link (database file)', (await folderBytes(dir)) / size, 'bytes', 700);
+
+  const fresh: OpenTiming[] = [];
+  for (let run = 0; run < OPEN_RUNS; run++) fresh.push(await timeOpenInChild(dir));
+  const openMs = median(fresh.map((t) => t.openMs));
+  openGoals.set(size, openMs);
+  report(`open, fresh process (median of ${OPEN_RUNS})`, openMs, 50);
+  report('first history page after open (fresh process)', median(fresh.map((t) => t.firstPageMs)), 20);
+  reportFigure('main-process RSS after open + first page', median(fresh.map((t) => t.rssMb)), 'MB', 120);
+  console.info(`  machine load while opening: ${loadNote()}`);
+
+  // A copy to change: the cached database stays as built.
+  const work = `${dir}-work`;
+  await rm(work, { recursive: true, force: true });
+  await mkdir(work);
+  for (const name of await readdir(dir)) if (name.startsWith('links.')) await copyFile(join(dir, name), join(work, name));
+  const history = openLinkRepository({ dir: work });
   try {
-    const random = randomSource(42);
-    const records = Array.from({ length: RECORDS }, (_, i) => realisticRecord(i, random));
-
-    let started = performance.now();
-    const writer = await openHistoryStore({ dir });
-    await Promise.all(records.map((r) => writer.put(r)));
-    report('write all (one batch, for setup)', performance.now() - started);
-    started = performance.now();
-    await writer.compact();
-    report('compaction (background, for information)', performance.now() - started);
-    await writer.close();
-    console.info(`  files on disk: ${((await folderBytes(dir)) / 1e6).toFixed(1)} MB`);
-
-    // The app opens the history at start, in a fresh process: measured the same way.
-    const fresh: OpenTiming[] = [];
-    for (let run = 0; run < OPEN_RUNS; run++) fresh.push(await timeOpenInChild(dir));
-    const freshOpen = fresh.map((t) => t.openMs);
-    report(`open, fresh process (median of ${OPEN_RUNS}; ${Math.min(...freshOpen).toFixed(0)}–${Math.max(...freshOpen).toFixed(0)} ms)`, median(freshOpen), 300);
-    report('  open + first page of the history screen', median(fresh.map((t) => t.openMs + t.firstPageMs)), 300);
-    console.info(`  machine load while opening: ${loadNote()}`);
-    const openTimes: number[] = [];
-    for (let run = 0; run < OPEN_RUNS; run++) {
-      started = performance.now();
-      const store = await openHistoryStore({ dir });
-      openTimes.push(performance.now() - started);
-      if (store.query({ limit: 1 }).total !== RECORDS) throw new Error(`opened ${store.query({ limit: 1 }).total} records`);
-      await store.close();
-    }
-    report(`  open in this process (large heap from setup; ${Math.min(...openTimes).toFixed(0)}–${Math.max(...openTimes).toFixed(0)} ms)`, median(openTimes));
-    const snapshot = await readFile(join(dir, 'history.snapshot.jsonl'));
-    started = performance.now();
-    for (const line of snapshot.toString('utf8').split('\n')) if (line !== '' && !line.startsWith('#')) JSON.parse(line);
-    report('  for scale: decoding + JSON.parse of every line', performance.now() - started);
-
-    {
-      const fresh = await openHistoryStore({ dir });
-      started = performance.now();
-      fresh.get(records[77_777]?.merchantRef ?? '');
-      report('first get after open (reads one line)', performance.now() - started);
-      started = performance.now();
-      const waiting = fresh.nonFinal().length;
-      report(`nonFinal() after open (${waiting} links, for information)`, performance.now() - started);
-      started = performance.now();
-      fresh.all();
-      report('all() after that (reads every other line, for information)', performance.now() - started);
-      await fresh.close();
-    }
-
-    const store = await openHistoryStore({ dir });
-    const queries: [string, HistoryQueryInput][] = [
-      ['search a name "müller"', { search: 'müller', limit: 50 }],
-      ['search a full name "anna schmidt"', { search: 'anna schmidt', limit: 50 }],
-      ['search an amount "17,50"', { search: '17,50', limit: 50 }],
-      ['search a reference prefix "RE-2024-01"', { search: 'RE-2024-01', limit: 50 }],
-      ['search an STX id', { search: records[54_321]?.id ?? '', limit: 50 }],
-      ['first page, no filter, newest first', { limit: 50 }],
-      ['status "ok", sorted by amount', { statuses: ['ok'], sort: { field: 'amountCents', direction: 'desc' }, limit: 50 }],
-      ['one month, sorted by reference', { from: '2024-03-01', to: '2024-03-31', sort: { field: 'reference', direction: 'asc' }, limit: 50 }],
-      ['first page, oldest first', { sort: { field: 'createdAt', direction: 'asc' }, limit: 50 }],
-      ['page 101 (offset 5000), newest first', { offset: 5000, limit: 50 }],
+    const sample = history.query({ offset: Math.floor(size / 2), limit: 1 }).items[0] as LinkRecord;
+    const queries: Array<[string, HistoryQueryInput, number]> = [
+      ['search a name "Müller"', { search: 'Müller' }, 20],
+      ['search the same name transliterated "Mueller"', { search: 'Mueller' }, 20],
+      ['search an amount "17,50"', { search: '17,50' }, 20],
+      ['search a reference prefix "RE-2024-01"', { search: 'RE-2024-01' }, 20],
+      ['search an STX id', { search: sample.id ?? '' }, 20],
+      ['status "ok", sorted by amount', { statuses: ['ok'], sort: { field: 'amountCents', direction: 'desc' } }, 30],
+      ['one month, newest first', { from: '2024-03-01', to: '2024-03-31' }, 20],
+      ['page 101 (offset 5000), newest first', { offset: 5000 }, 20],
     ];
-    for (const [label, query] of queries) {
-      const times: number[] = [];
-      let total = 0;
-      for (let run = 0; run < 15; run++) {
-        started = performance.now();
-        total = store.query(query).total;
-        times.push(performance.now() - started);
-      }
-      // The first run also reads the page's records from the snapshot.
-      report(`${label} (${total} found; first ${times[0]?.toFixed(0)} ms)`, median(times), 30);
+    for (const [label, query, goal] of queries) {
+      const { ms, total, first } = timeQuery(history, query);
+      report(`${label} (${total.toLocaleString('en')} found; first ${first.toFixed(0)} ms)`, ms, goal);
     }
 
     const changeTimes: number[] = [];
-    for (let i = 0; i < 200; i++) {
-      const record = records[(i * 491) % RECORDS] as LinkRecord;
-      const changed: LinkRecord = { ...record, status: 'cancelled', updatedAt: new Date().toISOString() };
-      started = performance.now();
-      await store.put(changed);
+    const waiting = history.query({ statuses: ['created'], limit: 200 }).items;
+    for (const link of waiting) {
+      const started = performance.now();
+      await history.update(link.merchantRef, () => ({ set: { status: 'cancelled', updatedAt: new Date().toISOString() } }));
       changeTimes.push(performance.now() - started);
     }
-    report('persist one status change, median of 200', median(changeTimes), 10);
-    report('persist one status change, p95 of 200', percentile(changeTimes, 95), 10);
-    await store.close();
+    report(`persist one status change (synchronous=FULL), median of ${changeTimes.length}`, median(changeTimes), 5);
+    report(`persist one status change (synchronous=FULL), p95 of ${changeTimes.length}`, percentile(changeTimes, 95), 5);
 
-    const reopenTimes: number[] = [];
-    for (let run = 0; run < OPEN_RUNS; run++) reopenTimes.push((await timeOpenInChild(dir)).openMs);
-    report(`open with 200 journal lines after the snapshot (fresh process, median of ${OPEN_RUNS})`, median(reopenTimes), 300);
-    console.info(`  machine load at the end: ${loadNote()}`);
+    // 100 refunds of one paid link at once: each checks what is left, "calls the API", and adds its row.
+    const paid = history.query({ statuses: ['ok'], limit: 1 }).items[0] as LinkRecord;
+    const each = Math.floor(paid.amountCents / 100);
+    const results = await Promise.allSettled(
+      Array.from({ length: 101 }, () =>
+        history.update(paid.merchantRef, async (current) => {
+          if (current.amountCents - current.refundedCents < each) throw new Error('nothing left');
+          await new Promise((r) => setTimeout(r, Math.random() * 2));
+          return { refund: { at: new Date().toISOString(), amountCents: each, refundTransactionIds: [] } };
+        }),
+      ),
+    );
+    const after = history.get(paid.merchantRef) as LinkRecord;
+    const accepted = results.filter((r) => r.status === 'fulfilled').length;
+    const exact = after.refundedCents === accepted * each && after.refunds.length === accepted && accepted === 100;
+    console.info(`  101 refunds of ${each} cents fired at once on ${paid.amountCents} cents: ${accepted} accepted, refunded ${after.refundedCents} = ${accepted} × ${each}  ${exact ? 'ok' : 'WRONG'}`);
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await history.close();
+    await rm(work, { recursive: true, force: true });
   }
 }
 
 async function main(): Promise<void> {
-  await historySection();
+  const sizesArgument = process.argv.indexOf('--sizes');
+  const sizes = sizesArgument > 0 ? (process.argv[sizesArgument + 1] ?? '').split(',').map(Number) : [100_000, 1_000_000];
+  const openTimes = new Map<number, number>();
+  for (const size of sizes) await historySection(size, openTimes);
+  const small = openTimes.get(100_000);
+  const large = openTimes.get(1_000_000);
+  if (small !== undefined && large !== undefined) reportFigure('\nopen(1M) / open(100k)', large / small, '×', 1.5);
+  console.info(`machine load at the end: ${loadNote()}`);
 }
 
 if (process.argv[2] === TIME_OPEN_FLAG) await timeOpen(process.argv[3] as string);

@@ -140,38 +140,41 @@ export function salvageRows(copyPath: string, onRow: (row: SalvageRow, refunds: 
     else unreadable++;
   };
   try {
-    // Unknown when the last page is gone: then reading stops after a few windows that gave nothing.
-    const maxRow = safeAll('SELECT max(id) AS max FROM links')?.[0]?.['max'];
-    const maxId = typeof maxRow === 'number' ? maxRow : Number.POSITIVE_INFINITY;
-    const BATCH = 500;
-    let after = 0;
-    let emptyWindows = 0;
-    while (after < maxId && emptyWindows < 3) {
-      const batch = safeAll('SELECT * FROM links WHERE id > ? ORDER BY id LIMIT ?', after, BATCH);
-      if (batch && batch.length > 0) {
-        for (const row of batch) take(row);
-        after = Number(batch[batch.length - 1]?.['id']);
-        emptyWindows = 0;
-        continue;
-      }
-      if (batch && batch.length === 0) break;
-      // This window holds a damaged page: try its rows one by one.
-      let found = 0;
-      for (let id = after + 1; id <= after + BATCH; id++) {
-        const single = safeAll('SELECT * FROM links WHERE id = ?', id);
-        if (single === null) unreadable++;
-        else if (single[0]) {
-          take(single[0]);
-          found++;
-        }
-      }
-      after += BATCH;
-      emptyWindows = found === 0 ? emptyWindows + 1 : 0;
+    // The fast way: in row id order, a batch at a time.
+    let after = Number.NEGATIVE_INFINITY;
+    for (;;) {
+      const batch = safeAll('SELECT * FROM links WHERE id > ? ORDER BY id LIMIT 500', after);
+      if (batch === null) break;
+      if (batch.length === 0) return { read, unreadable };
+      for (const row of batch) take(row);
+      after = Number(batch[batch.length - 1]?.['id']);
+    }
+    // A damaged page stopped the walk. Row ids are sparse (they start with the creation time), so
+    // the rest are found through the indexes and the search table, which sit on other pages, and
+    // read one by one.
+    const ids = new Set<number>();
+    for (const source_ of ['links INDEXED BY links_amount', 'links INDEXED BY links_status', 'links INDEXED BY links_updated', 'links INDEXED BY sqlite_autoindex_links_1']) {
+      collectIds(source, `SELECT id FROM ${source_}`, ids);
+    }
+    collectIds(source, 'SELECT id FROM links_search_docsize', ids);
+    for (const id of [...ids].filter((id) => id > after).sort((a, b) => a - b)) {
+      const single = safeAll('SELECT * FROM links WHERE id = ?', id);
+      if (single === null) unreadable++;
+      else if (single[0]) take(single[0]);
     }
   } finally {
     source.close();
   }
   return { read, unreadable };
+}
+
+/** Adds the ids a query yields until it hits a damaged page. */
+function collectIds(db: DatabaseSync, sql: string, into: Set<number>): void {
+  try {
+    for (const row of db.prepare(sql).iterate() as Iterable<{ id?: unknown }>) if (typeof row.id === 'number') into.add(row.id);
+  } catch {
+    // what was read before the damage is kept
+  }
 }
 
 export interface OpenOptions {

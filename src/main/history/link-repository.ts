@@ -34,8 +34,8 @@ export interface HistoryQueryResult {
   items: LinkRecord[];
   /** Size of the filtered set. */
   total: number;
-  /** Sums over the filtered set, per currency. */
-  totals: HistoryCurrencyTotal[];
+  /** Sums over the filtered set, per currency; absent for a search with very many matches. */
+  totals?: HistoryCurrencyTotal[];
 }
 
 /** The stored part of a record a change may set (the merchantRef is the key and never changes). */
@@ -58,6 +58,12 @@ export type LinkChangeFn = (current: LinkRecord) => LinkChange | null | Promise<
 export interface LinkRepository {
   /** Records a new link (before its create request is sent); fails if the merchantRef exists. */
   insert(record: LinkRecord): Promise<LinkRecord>;
+  /**
+   * Records many links that are not in the history yet, in one transaction (a backfill page from
+   * the account, a benchmark's fixture). Links already present are left alone: changing one goes
+   * through {@link update}. Resolves with how many were added.
+   */
+  insertMany(records: readonly LinkRecord[]): Promise<number>;
   /**
    * The one write path for an existing link: serialised per link, applied in a transaction to the
    * row as it is then, so concurrent actions (refunds, the watcher, ship, cancel) lose nothing.
@@ -100,7 +106,7 @@ const PAID_STATUSES = KNOWN_STATUSES.filter((status) => isPaidStatus(status));
 const STATUS_ORDER = ['creating', 'create_failed', ...KNOWN_STATUSES];
 const STATUS_RANK_SQL = `CASE l.history_status ${STATUS_ORDER.map((status, rank) => `WHEN '${status}' THEN ${rank}`).join(' ')} ELSE ${STATUS_ORDER.length} END`;
 const SORT_SQL: Record<HistoryQuery['sort']['field'], string> = {
-  createdAt: 'l.created_at',
+  createdAt: 'l.id',
   updatedAt: 'l.updated_at',
   amountCents: 'l.amount_cents',
   status: STATUS_RANK_SQL,
@@ -108,6 +114,12 @@ const SORT_SQL: Record<HistoryQuery['sort']['field'], string> = {
 };
 
 const LINK_COLUMNS = 'l.id, l.record, l.checksum, l.refunded_cents, l.has_shipment';
+
+/**
+ * Sums of a search are added up row by row; beyond this many matches ("Müller" in a million
+ * links) that would cost more than the page itself, so the page comes without them and says so.
+ */
+const TOTALS_FOR_SEARCHES_UP_TO = 5_000;
 
 const RefundRowSchema = z.object({ at: z.number(), amount_cents: z.number(), reason: z.string().nullable(), answer: z.string() });
 const ShipmentRowSchema = z.object({
@@ -141,6 +153,13 @@ function dayStartMs(day: string, addDays: number): number {
   return new Date(y, m - 1, d + addDays).getTime();
 }
 
+/**
+ * A link's row id: its creation time × 1024 plus a sequence for links created in the same
+ * millisecond (see schema.ts). Stays a safe JavaScript integer until the year 2248.
+ */
+const IDS_PER_MS = 1024;
+const firstIdAt = (ms: number): number => ms * IDS_PER_MS;
+
 const notFound = () => new AppFailure({ code: 'link.not_found', message: 'Link Desk has no payment link with this reference.' });
 const closed = () => new AppFailure({ code: 'history.io', message: 'The payment link history is closed.' });
 
@@ -157,15 +176,17 @@ class Statements {
   readonly refunds: StatementSync;
   readonly latestShipment: StatementSync;
   readonly markDamaged: StatementSync;
+  readonly lastIdIn: StatementSync;
+  readonly moveLink: StatementSync;
 
   constructor(readonly db: DatabaseSync) {
     this.byRef = db.prepare(`SELECT ${LINK_COLUMNS} FROM links l WHERE l.merchant_ref = ? AND l.damaged = 0`);
     this.byStx = db.prepare(`SELECT ${LINK_COLUMNS} FROM links l WHERE l.stx_id = ? AND l.damaged = 0 LIMIT 1`);
     this.insertLink = db.prepare(`
-      INSERT INTO links (merchant_ref, stx_id, account_key, history_status, api_status, amount_cents, currency, reference,
+      INSERT INTO links (id, merchant_ref, stx_id, account_key, history_status, api_status, amount_cents, currency, reference,
         payment_method, paid_with, is_final, is_paid, needs_shipping, created_at, updated_at, paid_at, refunded_cents,
         has_shipment, record, checksum)
-      VALUES (:merchant_ref, :stx_id, :account_key, :history_status, :api_status, :amount_cents, :currency, :reference,
+      VALUES (:id, :merchant_ref, :stx_id, :account_key, :history_status, :api_status, :amount_cents, :currency, :reference,
         :payment_method, :paid_with, :is_final, :is_paid, :needs_shipping, :created_at, :updated_at, :paid_at, 0, 0, :record, :checksum)`);
     this.updateLink = db.prepare(`
       UPDATE links SET stx_id = :stx_id, account_key = :account_key, history_status = :history_status, api_status = :api_status,
@@ -181,6 +202,17 @@ class Statements {
     this.refunds = db.prepare('SELECT at, amount_cents, reason, answer FROM refunds WHERE link_id = ? ORDER BY at, id');
     this.latestShipment = db.prepare('SELECT at, carrier, tracking_id, invoice_number FROM shipments WHERE link_id = ? ORDER BY at DESC, id DESC LIMIT 1');
     this.markDamaged = db.prepare('UPDATE links SET damaged = 1 WHERE id = ?');
+    this.lastIdIn = db.prepare('SELECT max(id) AS max FROM links WHERE id >= ? AND id < ?');
+    this.moveLink = db.prepare('UPDATE links SET id = ? WHERE id = ?');
+  }
+
+  /** The row id for a link created at `ms` (inside the caller's transaction). */
+  newId(ms: number): number {
+    const first = firstIdAt(ms);
+    const last = (this.lastIdIn.get(first, first + IDS_PER_MS) as { max: number | null } | undefined)?.max ?? null;
+    if (last === null) return first;
+    if (last + 1 >= first + IDS_PER_MS) throw new AppFailure({ code: 'history.io', message: 'Too many links in one millisecond.' });
+    return last + 1;
   }
 }
 
@@ -318,6 +350,19 @@ class SqliteLinkRepository implements LinkRepository {
     );
   }
 
+  async insertMany(records: readonly LinkRecord[]): Promise<number> {
+    const parsed = records.map((record) => LinkRecordSchema.parse(record));
+    return this.transaction(() => {
+      let added = 0;
+      for (const record of parsed) {
+        if (this.chains.has(record.merchantRef) || this.statements.byRef.get(record.merchantRef) !== undefined) continue;
+        insertStored(this.statements, toStoredLink(record), record.refunds, record.shipped, this.now());
+        added++;
+      }
+      return added;
+    });
+  }
+
   update(merchantRef: string, change: LinkChangeFn): Promise<LinkRecord> {
     return this.serialised(merchantRef, async () => {
       const current = this.get(merchantRef);
@@ -332,9 +377,17 @@ class SqliteLinkRepository implements LinkRepository {
   private applyChange(merchantRef: string, change: LinkChange): LinkRecord {
     const row = this.statements.byRef.get(merchantRef);
     if (row === undefined) throw notFound();
-    const { id, record, checksum } = LinkRowSchema.parse(row);
-    const before = decodeRecord(id, record, checksum);
+    const { id: oldId, record, checksum } = LinkRowSchema.parse(row);
+    const before = decodeRecord(oldId, record, checksum);
     const next = StoredLinkSchema.parse({ ...before, ...change.set, merchantRef: before.merchantRef });
+    let id = oldId;
+    if (next.createdAt !== before.createdAt) {
+      // The row id encodes the creation time; refunds and shipments follow by ON UPDATE CASCADE.
+      id = this.statements.newId(Date.parse(next.createdAt));
+      this.statements.moveLink.run(id, oldId);
+      this.statements.deleteSearch.run(oldId);
+      this.statements.insertSearch.run(id, searchText(before));
+    }
     if (change.refund) {
       const refund = change.refund;
       this.statements.insertRefund.run(id, Date.parse(refund.at), refund.amountCents, refund.reason ?? null, JSON.stringify(refund.refundTransactionIds));
@@ -371,7 +424,7 @@ class SqliteLinkRepository implements LinkRepository {
 
   query(input: HistoryQueryInput): HistoryQueryResult {
     const q = HistoryQuerySchema.parse(input);
-    const where: string[] = ['l.damaged = 0'];
+    const filters: string[] = ['l.damaged = 0'];
     const params: SQLInputValue[] = [];
     const statuses = (q.statuses ?? []).filter((status) => status !== 'needs_shipping');
     const wantsShipping = q.statuses?.includes('needs_shipping') ?? false;
@@ -382,40 +435,58 @@ class SqliteLinkRepository implements LinkRepository {
         params.push(...statuses);
       }
       if (wantsShipping) alternatives.push('l.needs_shipping = 1');
-      where.push(`(${alternatives.join(' OR ')})`);
+      filters.push(`(${alternatives.join(' OR ')})`);
     }
+    // Day ranges are row id ranges: the id starts with the creation time.
     if (q.from !== undefined) {
-      where.push('l.created_at >= ?');
-      params.push(dayStartMs(q.from, 0));
+      filters.push('l.id >= ?');
+      params.push(firstIdAt(dayStartMs(q.from, 0)));
     }
     if (q.to !== undefined) {
-      where.push('l.created_at < ?');
-      params.push(dayStartMs(q.to, 1));
+      filters.push('l.id < ?');
+      params.push(firstIdAt(dayStartMs(q.to, 1)));
     }
+    const onlySearch = filters.length === 1;
     const search = q.search?.trim() ? parseHistorySearch(q.search) : null;
-    if (search) {
+    const direction = q.sort.direction === 'asc' ? 'ASC' : 'DESC';
+    return this.guarded(() => {
+      if (search === null) {
+        const where = filters.join(' AND ');
+        const items = this.page(`FROM links l WHERE ${where}`, params, q, direction);
+        const totals = wantsShipping ? this.totalsByRow(`FROM links l WHERE ${where}`, params) : this.totalsByDay(q, statuses);
+        return { items, total: countOf(totals), totals };
+      }
+      if (search.match !== null && search.amountCents.length === 0) {
+        // Text only: the full-text index drives, walked in row id (= creation) order.
+        const from = `FROM links_search s JOIN links l ON l.id = s.rowid WHERE links_search MATCH ? AND ${filters.join(' AND ')}`;
+        const searchParams = [search.match, ...params];
+        const items = this.page(from, searchParams, q, direction, q.sort.field === 'createdAt' ? `s.rowid ${direction}` : undefined);
+        const total = onlySearch
+          ? z.object({ count: z.number() }).parse(this.db.prepare('SELECT COUNT(*) AS count FROM links_search WHERE links_search MATCH ?').get(search.match)).count
+          : z.object({ count: z.number() }).parse(this.db.prepare(`SELECT COUNT(*) AS count ${from}`).get(...searchParams)).count;
+        return { items, total, ...(total <= TOTALS_FOR_SEARCHES_UP_TO ? { totals: this.totalsByRow(from, searchParams) } : {}) };
+      }
       const alternatives: string[] = [];
-      if (search.match) {
+      const searchParams: SQLInputValue[] = [];
+      if (search.match !== null) {
         alternatives.push('l.id IN (SELECT rowid FROM links_search WHERE links_search MATCH ?)');
-        params.push(search.match);
+        searchParams.push(search.match);
       }
       if (search.amountCents.length > 0) {
         alternatives.push(`l.amount_cents IN (${search.amountCents.map(() => '?').join(', ')})`);
-        params.push(...search.amountCents);
+        searchParams.push(...search.amountCents);
       }
-      where.push(alternatives.length > 0 ? `(${alternatives.join(' OR ')})` : '0');
-    }
-    const whereSql = where.join(' AND ');
-    const direction = q.sort.direction === 'asc' ? 'ASC' : 'DESC';
-    return this.guarded(() => {
-      const items = this.readRows(() =>
-        this.db
-          .prepare(`SELECT ${LINK_COLUMNS} FROM links l WHERE ${whereSql} ORDER BY ${SORT_SQL[q.sort.field]} ${direction}, l.id ${direction} LIMIT ? OFFSET ?`)
-          .all(...params, q.limit, q.offset),
-      );
-      const totals = search === null && !wantsShipping ? this.totalsByDay(q, statuses) : this.totalsByRow(whereSql, params);
-      return { items, total: totals.reduce((sum, total) => sum + total.count, 0), totals };
+      const from = `FROM links l WHERE ${[...filters, alternatives.length > 0 ? `(${alternatives.join(' OR ')})` : '0'].join(' AND ')}`;
+      const allParams = [...params, ...searchParams];
+      const items = this.page(from, allParams, q, direction);
+      const totals = this.totalsByRow(from, allParams);
+      return { items, total: countOf(totals), totals };
     });
+  }
+
+  private page(from: string, params: SQLInputValue[], q: HistoryQuery, direction: string, order?: string): LinkRecord[] {
+    const orderBy = order ?? (q.sort.field === 'createdAt' ? `l.id ${direction}` : `${SORT_SQL[q.sort.field]} ${direction}, l.id ${direction}`);
+    return this.readRows(() => this.db.prepare(`SELECT ${LINK_COLUMNS} ${from} ORDER BY ${orderBy} LIMIT ? OFFSET ?`).all(...params, q.limit, q.offset));
   }
 
   /** Totals from the per-day table: a few thousand rows at most, whatever the history's size. */
@@ -444,23 +515,23 @@ class SqliteLinkRepository implements LinkRepository {
     return rows.map(totalFromRow);
   }
 
-  private totalsByRow(whereSql: string, params: SQLInputValue[]): HistoryCurrencyTotal[] {
+  private totalsByRow(from: string, params: SQLInputValue[]): HistoryCurrencyTotal[] {
     const rows = this.db
       .prepare(`
         SELECT l.currency AS currency, COUNT(*) AS count, SUM(l.amount_cents) AS amount,
           SUM(CASE WHEN l.is_paid = 1 THEN l.amount_cents ELSE 0 END) AS paid, SUM(l.refunded_cents) AS refunded
-        FROM links l WHERE ${whereSql} GROUP BY l.currency ORDER BY l.currency`)
+        ${from} GROUP BY l.currency ORDER BY l.currency`)
       .all(...params);
     return rows.map(totalFromRow);
   }
 
   nonFinal(): LinkRecord[] {
-    return this.guarded(() => this.readRows(() => this.db.prepare(`SELECT ${LINK_COLUMNS} FROM links l WHERE l.is_final = 0 AND l.damaged = 0 ORDER BY l.created_at`).all()));
+    return this.guarded(() => this.readRows(() => this.db.prepare(`SELECT ${LINK_COLUMNS} FROM links l WHERE l.is_final = 0 AND l.damaged = 0 ORDER BY l.id`).all()));
   }
 
   unfinishedCreates(): LinkRecord[] {
     return this.guarded(() =>
-      this.readRows(() => this.db.prepare(`SELECT ${LINK_COLUMNS} FROM links l WHERE l.is_final = 0 AND l.history_status = 'creating' AND l.damaged = 0 ORDER BY l.created_at`).all()),
+      this.readRows(() => this.db.prepare(`SELECT ${LINK_COLUMNS} FROM links l WHERE l.is_final = 0 AND l.history_status = 'creating' AND l.damaged = 0 ORDER BY l.id`).all()),
     );
   }
 
@@ -480,7 +551,7 @@ class SqliteLinkRepository implements LinkRepository {
   expired(expiryDays: number, now: Date): LinkRecord[] {
     const filter = this.expiredWhere(expiryDays, now);
     if (!filter) return [];
-    return this.guarded(() => this.readRows(() => this.db.prepare(`SELECT ${LINK_COLUMNS} FROM links l WHERE ${filter.sql} ORDER BY created_at`).all(filter.before)));
+    return this.guarded(() => this.readRows(() => this.db.prepare(`SELECT ${LINK_COLUMNS} FROM links l WHERE ${filter.sql} ORDER BY id`).all(filter.before)));
   }
 
   countExpired(expiryDays: number, now: Date): number {
@@ -516,6 +587,8 @@ class SqliteLinkRepository implements LinkRepository {
   }
 }
 
+const countOf = (totals: HistoryCurrencyTotal[]): number => totals.reduce((sum, total) => sum + total.count, 0);
+
 function totalFromRow(row: unknown): HistoryCurrencyTotal {
   const parsed = z.object({ currency: z.string(), count: z.number(), amount: z.number(), paid: z.number(), refunded: z.number() }).parse(row);
   return { currency: parsed.currency, count: parsed.count, amountCents: parsed.amount, paidCents: parsed.paid, refundedCents: parsed.refunded };
@@ -525,7 +598,9 @@ function totalFromRow(row: unknown): HistoryCurrencyTotal {
 function insertStored(statements: Statements, stored: StoredLink, refunds: RefundEntry[], shipped: ShipmentEntry | null, now: Date): number {
   const columns = linkColumns(stored, shipped);
   const encoded = encodeRecord(stored);
-  const result = statements.insertLink.run({
+  const id = statements.newId(columns.created_at);
+  statements.insertLink.run({
+    id,
     merchant_ref: columns.merchant_ref,
     stx_id: columns.stx_id,
     account_key: columns.account_key,
@@ -545,7 +620,6 @@ function insertStored(statements: Statements, stored: StoredLink, refunds: Refun
     record: encoded.blob,
     checksum: encoded.checksum,
   });
-  const id = Number(result.lastInsertRowid);
   statements.insertSearch.run(id, columns.search_text);
   for (const refund of refunds) {
     statements.insertRefund.run(id, Date.parse(refund.at), refund.amountCents, refund.reason ?? null, JSON.stringify(refund.refundTransactionIds));

@@ -10,6 +10,9 @@ export const MIGRATIONS: ReadonlyArray<(db: DatabaseSync) => void> = [
   // 1: links, refunds, shipments, full-text search, per-day totals.
   (db) => {
     db.exec(`
+      -- id = creation time in ms × 1024 + a sequence: rowid order is creation order, whichever
+      -- order links arrive in (a backfill brings old ones late). Sorting by creation, day ranges
+      -- and full-text matches walked newest first all use the rowid, with no index of their own.
       CREATE TABLE links (
         id INTEGER PRIMARY KEY,
         merchant_ref TEXT NOT NULL UNIQUE,
@@ -34,17 +37,16 @@ export const MIGRATIONS: ReadonlyArray<(db: DatabaseSync) => void> = [
         record BLOB NOT NULL,
         checksum INTEGER NOT NULL
       );
-      CREATE INDEX links_created ON links (created_at);
       CREATE INDEX links_updated ON links (updated_at);
-      CREATE INDEX links_status_created ON links (history_status, created_at);
+      CREATE INDEX links_status ON links (history_status);
       CREATE INDEX links_status_amount ON links (history_status, amount_cents);
       CREATE INDEX links_amount ON links (amount_cents);
       CREATE INDEX links_stx ON links (stx_id) WHERE stx_id IS NOT NULL;
-      CREATE INDEX links_open ON links (created_at) WHERE is_final = 0;
+      CREATE INDEX links_open ON links (is_final) WHERE is_final = 0;
 
       CREATE TABLE refunds (
         id INTEGER PRIMARY KEY,
-        link_id INTEGER NOT NULL REFERENCES links (id) ON DELETE CASCADE,
+        link_id INTEGER NOT NULL REFERENCES links (id) ON DELETE CASCADE ON UPDATE CASCADE,
         at INTEGER NOT NULL,
         amount_cents INTEGER NOT NULL CHECK (amount_cents > 0),
         reason TEXT,
@@ -54,7 +56,7 @@ export const MIGRATIONS: ReadonlyArray<(db: DatabaseSync) => void> = [
 
       CREATE TABLE shipments (
         id INTEGER PRIMARY KEY,
-        link_id INTEGER NOT NULL REFERENCES links (id) ON DELETE CASCADE,
+        link_id INTEGER NOT NULL REFERENCES links (id) ON DELETE CASCADE ON UPDATE CASCADE,
         at INTEGER NOT NULL,
         carrier TEXT,
         tracking_id TEXT,

@@ -35,9 +35,15 @@ module.exports = {
   // this is a safety net); the packaging test turns it off.
   npmRebuild: true,
 
+  // Electron takes its Linux app_id / WM_CLASS from desktopName; with syncDesktopName the menu entry gets
+  // the same name, so the desktop links the running window (and the tray start) to Link Desk's entry.
+  // deb requires a homepage (package.json has none): LINK_DESK_HOMEPAGE, or a placeholder until there is a site.
+  extraMetadata: { desktopName: 'link-desk.desktop', homepage: process.env.LINK_DESK_HOMEPAGE || 'https://link-desk.invalid/' },
+
   linux: {
     target: ['AppImage', 'deb'],
     executableName: 'link-desk',
+    syncDesktopName: true,
     icon: 'build/icons',
     category: 'Office',
     synopsis: 'Create secupay Payment Links, show them as QR codes and watch them get paid',
@@ -51,7 +57,6 @@ module.exports = {
         'Comment[de]': 'secupay-Zahlungslinks erstellen, als QR-Code zeigen und Zahlungseingang verfolgen',
         Categories: 'Office;Finance;',
         Keywords: 'payment;link;QR;secupay;Zahlung;Zahlungslink;',
-        StartupWMClass: 'link-desk',
       },
     },
   },

@@ -1,11 +1,29 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { DatabaseSync } from 'node:sqlite';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCore, stopCores } from './core-harness';
 
 afterEach(stopCores);
+
+/** Whether the child's history database holds a link still being created (read beside the writer, as WAL allows). */
+function hasCreatingLink(dataDir: string): boolean {
+  const file = join(dataDir, 'history', 'links.sqlite');
+  if (!existsSync(file)) return false;
+  try {
+    const db = new DatabaseSync(file, { readOnly: true });
+    try {
+      return (db.prepare("SELECT COUNT(*) AS count FROM links WHERE history_status = 'creating'").get() as { count: number }).count > 0;
+    } finally {
+      db.close();
+    }
+  } catch {
+    return false; // not created yet
+  }
+}
 
 async function fileContains(dir: string, fragment: string, text: string): Promise<boolean> {
   const files = await readdir(dir, { recursive: true }).catch(() => [] as string[]);
@@ -23,7 +41,7 @@ describe('a crash between recording a link and receiving its answer', () => {
     try {
       // Kill only once the link is recorded as "creating" and secupay (the simulator) has it.
       const deadline = Date.now() + 15_000;
-      while (!((await fileContains(dataDir, 'history', '"creating"')) && (await fileContains(dataDir, 'demo-transactions', 'Crash test')))) {
+      while (!(hasCreatingLink(dataDir) && (await fileContains(dataDir, 'demo-transactions', 'Crash test')))) {
         if (Date.now() > deadline) throw new Error('the child never got to the point of the crash');
         await new Promise((r) => setTimeout(r, 50));
       }

@@ -143,7 +143,8 @@ export function toLinkRecord(stored: StoredLink, refunds: RefundEntry[], shipped
   return { ...stored, refunds, refundedCents: refunds.reduce((sum, refund) => sum + refund.amountCents, 0), shipped };
 }
 
+/** The stored part of a record that was already parsed as a {@link LinkRecord}. */
 export function toStoredLink(record: LinkRecord): StoredLink {
   const { refunds: _refunds, refundedCents: _refunded, shipped: _shipped, ...stored } = record;
-  return StoredLinkSchema.parse(stored);
+  return stored;
 }

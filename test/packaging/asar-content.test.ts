@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getRawHeader, listPackage } from '@electron/asar';
+import { extractFile, getRawHeader, listPackage } from '@electron/asar';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -16,6 +16,7 @@ const builtEntries = ['out/main/index.js', 'out/preload/index.cjs', 'out/rendere
 const STAND_IN = '#!/bin/sh\n# Stand-in for the Electron binary: packaging tests only.\nexit 1\n';
 
 interface PackageJson {
+  version: string;
   dependencies?: Record<string, string>;
   optionalDependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
@@ -92,6 +93,12 @@ describe.skipIf(process.platform !== 'linux')('packaged app (electron-builder di
     expect(existsSync(join(appOutDir, 'link-desk'))).toBe(true);
     const packed = listPackage(asarPath, { isPack: false }).map((p) => p.replaceAll('\\', '/'));
     expect(packed).toContain('/out/renderer/index.html');
+    const packagedJson = JSON.parse(extractFile(asarPath, 'package.json').toString('utf8')) as Record<string, unknown>;
+    expect(entries.has(String(packagedJson['main']))).toBe(true);
+    expect(packagedJson['version']).toBe(pkg.version);
+    // Electron's Linux app_id / WM_CLASS, matching the menu entry's name.
+    expect(packagedJson['desktopName']).toBe('link-desk.desktop');
+    expect(packagedJson['scripts']).toBeUndefined();
   });
 
   it('holds every production dependency and no dev dependency', () => {

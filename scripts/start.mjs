@@ -76,6 +76,13 @@ function projectNode() {
   return existsSync(bundled) ? bundled : process.execPath;
 }
 
+/** `npm run build`; LINK_DESK_SKIP_BUILD=1 uses out/ as it is (tests, or right after a build). */
+function buildApp() {
+  if (process.env.LINK_DESK_SKIP_BUILD === '1') return;
+  const build = spawnSync(npm, ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit', shell: windows });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+}
+
 /** Where Electron keeps Link Desk's data (app.getPath('userData')), so both variants share settings and history. */
 function desktopDataDir() {
   const name = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).name;
@@ -120,8 +127,7 @@ async function startWebBridge(reason) {
       'you press Ctrl+C here. To get the desktop window later, run `npm start` again on a machine with normal ' +
       'internet access, or install a Link Desk package (npm run dist).\n',
   );
-  const build = spawnSync(npm, ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit', shell: windows });
-  if (build.status !== 0) process.exit(build.status ?? 1);
+  buildApp();
   const port = (await portFree(BRIDGE_PORT)) ? BRIDGE_PORT : 0;
   // One process (tsx as a loader, not as a wrapper), so a stop signal reaches the bridge itself.
   const cli = ['--import', 'tsx', join(root, 'src/web-bridge/cli.ts'), '--port', String(port), '--data-dir', dataDir];
@@ -153,8 +159,7 @@ if (binary === null && !process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) {
 if (binary === null) {
   await startWebBridge(reason);
 } else {
-  const build = spawnSync(npm, ['run', 'build', '--silent'], { cwd: root, stdio: 'inherit', shell: windows });
-  if (build.status !== 0) process.exit(build.status ?? 1);
+  buildApp();
   const app = spawn(binary, ['.', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
   app.on('exit', (code) => process.exit(code ?? 0));
 }

@@ -8,6 +8,7 @@ import { createSettingsHandlers } from './handlers/settings-handlers';
 import { createDemoSimulatorHost, type DemoSimulatorHost, type DemoSimulatorHostOptions } from './demo-simulator-host';
 import { createAccountResolver } from './account';
 import { openLinkRepository, type LinkRepository } from './history';
+import { loadDeskId } from './desk-identity';
 import { createLinkService, type LinkService } from './links/link-service';
 import { outcomeNotification, type Notifier } from './notifications';
 import { createFollowUpActions } from './links/follow-up';
@@ -15,6 +16,7 @@ import { createRequestBudget, type RequestBudget } from './watcher/request-budge
 import { createStatusWatcher, type StatusWatcher } from './watcher/status-watcher';
 import { createWarmUp } from './secuconnect/warm-up';
 import { toCsv } from '../shared/csv';
+import { resolveUiLanguage, type UiLanguage } from '../shared/i18n';
 import { HISTORY_MAX_PAGE } from '../shared/history-query';
 import type { SecretStore } from './secret-store';
 import type { Redactor } from './redaction';
@@ -64,6 +66,8 @@ export interface AppCore {
   log: AppLog;
   /** A link is probably coming (window shown again): token and connection are readied in the background. */
   warmUp(): void;
+  /** The app language (setting, or the system's): tray menu and other texts main shows itself. */
+  uiLanguage(): UiLanguage;
   dispose(): Promise<void>;
 }
 
@@ -95,20 +99,21 @@ export async function createAppCore(deps: AppCoreDeps): Promise<AppCore> {
   });
   const demo = createDemoSimulatorHost(deps.dataDir, deps.demoSimulator);
   const resolveAccount = createAccountResolver({ loadSettings: () => settings.load(), secrets: deps.secretStore, demo, redactor: deps.redactor });
+  const deskId = loadDeskId(deps.dataDir);
   const history = openLinkRepository({
     dir: join(deps.dataDir, 'history'),
+    deskId,
     ...(deps.logError ? { logError: deps.logError } : {}),
   });
 
-  const uiLanguage = () => {
-    const chosen = settings.load().uiLanguage;
-    return chosen === 'system' ? deps.info.systemLanguage : chosen;
-  };
+  const uiLanguage = () => resolveUiLanguage(settings.load().uiLanguage, deps.info.systemLanguage);
   const budget = deps.budget ?? createRequestBudget();
   // Counter speed (issue 14): token and connection ready before Enter, so the create is the only round trip.
   const warmUp = createWarmUp({ resolveAccount, budget });
   const links = createLinkService({
     history,
+    deskId,
+    deskName: () => settings.load().deskName,
     resolveAccount,
     events,
     budget,
@@ -228,6 +233,7 @@ export async function createAppCore(deps: AppCoreDeps): Promise<AppCore> {
     demo,
     log,
     warmUp: () => void warmUp.signal(),
+    uiLanguage,
     async dispose() {
       warmUp.stop();
       settings.dispose();

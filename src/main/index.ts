@@ -19,6 +19,7 @@ import { createSecureWindow, denyPermissions } from './electron/secure-window';
 import { createSafeShell } from './electron/safe-shell';
 import { createCustomerDisplay } from './electron/customer-display';
 import { createWaitingTray } from './electron/tray';
+import { pickLanguage } from '../shared/i18n';
 import { createLoginItem, wasStartedHidden } from './electron/login-item';
 
 const rendererUrl = process.env['ELECTRON_RENDERER_URL'] ?? pathToFileURL(join(import.meta.dirname, '../renderer/index.html')).href;
@@ -63,7 +64,8 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(async () => {
     denyPermissions(session.defaultSession);
-    const systemLanguage = app.getPreferredSystemLanguages().some((l) => l.toLowerCase().startsWith('de')) ? 'de' : 'en';
+    // The first of the OS's preferred languages that Link Desk speaks (English otherwise).
+    const systemLanguage = pickLanguage(app.getPreferredSystemLanguages());
     const safeShell = createSafeShell(() => ({ extraOrigins: [core?.demoOrigin()].filter((o): o is string => typeof o === 'string') }));
     const display = createCustomerDisplay({
       preloadPath: displayPreloadPath,
@@ -102,17 +104,14 @@ if (!app.requestSingleInstanceLock()) {
     bindIpc(ipcMain, core.dispatch, windowRoles);
     core.events.subscribe(sendToWindows);
 
-    const german = systemLanguage === 'de';
+    const appCore = core;
     const tray = createWaitingTray({
       onOpen: () => void showMainWindow(),
       onQuit: () => app.quit(),
-      labels: () => ({
-        open: german ? 'Link Desk öffnen' : 'Open Link Desk',
-        quit: german ? 'Beenden' : 'Quit',
-        waiting: (count) => (german ? `${count} Link(s) warten auf Zahlung` : `${count} link(s) waiting for payment`),
-      }),
+      language: () => appCore.uiLanguage(),
     });
     core.events.subscribe((event) => {
+      if (event.type === 'settings.changed') tray.refresh();
       if (event.type !== 'links.waiting') return;
       tray.setWaiting(event.count);
       app.setBadgeCount(event.count);

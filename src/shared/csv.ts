@@ -1,6 +1,8 @@
 import type { LinkRecord } from './link';
 import type { UiLocale } from './money';
 import { historyStatus } from './history-query';
+import { translator, type Translate } from './i18n';
+import { methodLabel, statusLabel } from './i18n/labels';
 
 /**
  * The history as a CSV file for the accountant: RFC 4180 (CRLF, quoted where needed), UTF-8 with
@@ -17,77 +19,32 @@ export interface CsvOptions {
   timeZone?: string;
 }
 
-const HEADERS: Record<UiLocale, readonly string[]> = {
-  de: [
-    'Erstellt',
-    'Aktualisiert',
-    'Status',
-    'Betrag',
-    'Währung',
-    'Verwendungszweck',
-    'Kunde',
-    'E-Mail',
-    'Zahlungsart',
-    'Erstattet',
-    'Transaktions-ID',
-    'Zahlungs-ID',
-    'Händlerreferenz',
-    'Zahlungslink',
-  ],
-  en: [
-    'Created',
-    'Updated',
-    'Status',
-    'Amount',
-    'Currency',
-    'Reference',
-    'Customer',
-    'E-mail',
-    'Payment method',
-    'Refunded',
-    'Transaction ID',
-    'Payment ID',
-    'Merchant reference',
-    'Payment link',
-  ],
-};
+const COLUMNS = [
+  'csv.col.created',
+  'csv.col.updated',
+  'csv.col.status',
+  'csv.col.amount',
+  'csv.col.currency',
+  'csv.col.reference',
+  'csv.col.customer',
+  'csv.col.email',
+  'csv.col.method',
+  'csv.col.refunded',
+  'csv.col.transactionId',
+  'csv.col.paymentId',
+  'csv.col.merchantRef',
+  'csv.col.paymentUrl',
+] as const;
 
-/** Merchant wording as in PRODUCT.md's status table. */
-const STATUS_LABELS: Record<string, Record<UiLocale, string>> = {
-  creating: { de: 'Wird erstellt', en: 'Being created' },
-  create_failed: { de: 'Erstellen fehlgeschlagen', en: 'Creation failed' },
-  created: { de: 'Warten auf Zahlung', en: 'Waiting for payment' },
-  pending: { de: 'Zahlung ausstehend', en: 'Payment pending' },
-  approved: { de: 'Autorisiert', en: 'Authorised' },
-  ok: { de: 'Bezahlt', en: 'Paid' },
-  failed: { de: 'Fehlgeschlagen', en: 'Failed' },
-  cancelled: { de: 'Storniert', en: 'Cancelled' },
-  received: { de: 'Versandbereit', en: 'Ready to ship' },
-  shipped: { de: 'Versendet', en: 'Shipped' },
-  collection: { de: 'Abholbereit', en: 'Ready for collection' },
-  collected: { de: 'Abgeholt', en: 'Collected' },
-  processing: { de: 'In Bearbeitung', en: 'Processing' },
-};
-
-const METHOD_LABELS: Record<string, Record<UiLocale, string>> = {
-  creditcard: { de: 'Kreditkarte', en: 'Credit card' },
-  debit: { de: 'Lastschrift', en: 'Direct debit' },
-  invoice: { de: 'Rechnung', en: 'Invoice' },
-  paypal: { de: 'PayPal', en: 'PayPal' },
-  prepaid: { de: 'Vorkasse', en: 'Prepayment' },
-  sofort: { de: 'Sofort', en: 'Sofort' },
-};
-
+/** The same label as on screen and in notifications (shared/i18n/labels.ts). */
 export function csvStatusLabel(record: Pick<LinkRecord, 'state' | 'status'>, locale: UiLocale): string {
-  const status = historyStatus(record);
-  return STATUS_LABELS[status]?.[locale] ?? status;
+  return statusLabel(translator(locale), historyStatus(record));
 }
 
 /** The method the payer used, else the one the link was limited to; empty for "any, not paid yet". */
-function methodLabel(record: LinkRecord, locale: UiLocale): string {
+function paymentMethodCell(record: LinkRecord, t: Translate): string {
   const method = record.paidWith ?? (record.paymentMethod === 'any' ? null : record.paymentMethod);
-  if (method === null) return '';
-  return METHOD_LABELS[method]?.[locale] ?? method;
+  return method === null ? '' : methodLabel(t, method);
 }
 
 /** "17,50" / "17.50", without thousands marks, so spreadsheets read it as a number. */
@@ -148,8 +105,9 @@ function quote(cell: string, separator: CsvSeparator): string {
 
 export function toCsv(records: readonly LinkRecord[], options: CsvOptions): string {
   const { separator, locale, timeZone } = options;
+  const t = translator(locale);
   const row = (cells: readonly string[]): string => `${cells.map((c) => quote(c, separator)).join(separator)}\r\n`;
-  let csv = `\uFEFF${row(HEADERS[locale])}`;
+  let csv = `\uFEFF${row(COLUMNS.map((column) => t(column)))}`;
   for (const record of records) {
     csv += row([
       formatDate(record.createdAt, locale, timeZone),
@@ -160,7 +118,7 @@ export function toCsv(records: readonly LinkRecord[], options: CsvOptions): stri
       defuse(record.reference),
       defuse(customerName(record)),
       defuse(record.customer?.email ?? ''),
-      defuse(methodLabel(record, locale)),
+      defuse(paymentMethodCell(record, t)),
       plainAmount(record.refundedCents, locale),
       defuse(record.id ?? ''),
       defuse(record.transactionId ?? ''),

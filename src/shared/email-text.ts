@@ -1,4 +1,5 @@
 import { formatAmount, type UiLocale } from './money';
+import { translator } from './i18n';
 import type { EmailTemplate } from './settings';
 import type { LinkRecord } from './link';
 
@@ -35,11 +36,12 @@ export function greeting(customer: EmailLink['customer'], locale: UiLocale): str
   const salutation = customer?.salutation?.trim().toLowerCase() ?? '';
   const forename = customer?.forename?.trim() ?? '';
   const surname = customer?.surname?.trim() ?? '';
-  const formal = FEMALE.has(salutation) ? (locale === 'de' ? 'Frau' : 'Ms') : MALE.has(salutation) ? (locale === 'de' ? 'Herr' : 'Mr') : '';
-  if (formal && surname) return locale === 'de' ? `Guten Tag ${formal} ${surname},` : `Dear ${formal} ${surname},`;
+  const t = translator(locale);
+  const title = FEMALE.has(salutation) ? t('email.title.ms') : MALE.has(salutation) ? t('email.title.mr') : '';
+  if (title && surname) return t('email.greeting.formal', { title, surname });
   const name = [forename, surname].filter(Boolean).join(' ');
-  if (name) return locale === 'de' ? `Hallo ${name},` : `Hello ${name},`;
-  return locale === 'de' ? 'Guten Tag,' : 'Hello,';
+  if (name) return t('email.greeting.name', { name });
+  return t('email.greeting.anonymous');
 }
 
 /**
@@ -88,19 +90,13 @@ export function composeEmail(options: ComposeEmailOptions): ComposedEmail {
   return { subject, body, mailto: mailtoUrl(options.record.customer?.email ?? '', subject, body) };
 }
 
-/** Built-in reminder wording for a link that has not been paid yet. */
-export const REMINDER_TEMPLATES: Record<UiLocale, EmailTemplate> = {
-  de: {
-    subject: 'Erinnerung: Zahlungslink über {amount}',
-    body: '{greeting}\n\nwir möchten Sie freundlich daran erinnern, dass die Zahlung über {amount} noch offen ist. Sie können bequem und sicher über diesen Link bezahlen:\n\n{link}\n\nVerwendungszweck: {reference}\n\nFalls Sie bereits bezahlt haben, betrachten Sie diese Nachricht bitte als gegenstandslos.\n\nMit freundlichen Grüßen\n{merchant}',
-  },
-  en: {
-    subject: 'Reminder: payment link for {amount}',
-    body: '{greeting}\n\nthis is a friendly reminder that the payment of {amount} is still open. You can pay securely using this link:\n\n{link}\n\nReference: {reference}\n\nIf you have already paid, please disregard this message.\n\nKind regards\n{merchant}',
-  },
-};
+/** Built-in reminder wording for a link that has not been paid yet (from the text catalog). */
+export function reminderTemplate(locale: UiLocale): EmailTemplate {
+  const t = translator(locale);
+  return { subject: t('email.reminder.subject'), body: t('email.reminder.body') };
+}
 
 export function composeReminder(options: Omit<ComposeEmailOptions, 'template'>): ComposedEmail {
   const locale = options.locale ?? options.record.language;
-  return composeEmail({ ...options, template: REMINDER_TEMPLATES[locale] });
+  return composeEmail({ ...options, template: reminderTemplate(locale) });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { translator } from './i18n';
 
 /**
  * Merchant settings. Messages are i18n keys (the renderer translates them), so the same schema
@@ -80,14 +81,8 @@ export const TEMPLATE_PLACEHOLDERS = ['{greeting}', '{amount}', '{reference}', '
  * is left out when the text is filled in.
  */
 export const DEFAULT_EMAIL_TEMPLATES: Record<Language, EmailTemplate> = {
-  de: {
-    subject: 'Zahlungslink über {amount}',
-    body: '{greeting}\n\nvielen Dank für Ihre Bestellung. Bitte bezahlen Sie {amount} bequem und sicher über diesen Link:\n\n{link}\n\nVerwendungszweck: {reference}\n\nMit freundlichen Grüßen\n{merchant}',
-  },
-  en: {
-    subject: 'Payment link for {amount}',
-    body: '{greeting}\n\nthank you for your order. Please pay {amount} securely using this link:\n\n{link}\n\nReference: {reference}\n\nKind regards\n{merchant}',
-  },
+  de: { subject: translator('de')('email.default.subject'), body: translator('de')('email.default.body') },
+  en: { subject: translator('en')('email.default.subject'), body: translator('en')('email.default.body') },
 };
 
 export const DESK_NAME_MAX = 40;

@@ -65,9 +65,3 @@ export function statusTone(status: string | null | undefined): StatusTone {
       return 'neutral';
   }
 }
-
-/** i18n key for the merchant-facing label of a status (see PRODUCT.md's table). */
-export function statusLabelKey(status: string | null | undefined): string {
-  if (status && (KNOWN_STATUSES as readonly string[]).includes(status)) return `status.${status}`;
-  return 'status.unknown';
-}

@@ -103,6 +103,12 @@ describe('CSV export', () => {
     ['ok', 'Bezahlt', 'Paid'],
     ['failed', 'Fehlgeschlagen', 'Failed'],
     ['cancelled', 'Storniert', 'Cancelled'],
+    // Order flow (API-NOTES §5.1): `collection` is click and collect, not debt collection.
+    ['received', 'Bezahlt – bereit zum Versand', 'Paid – ready to ship'],
+    ['shipped', 'Versendet', 'Shipped'],
+    ['collection', 'Bezahlt – bereit zur Abholung', 'Paid – ready for pickup'],
+    ['collected', 'Abgeholt', 'Picked up'],
+    ['something_new', 'Status unbekannt', 'Status unknown'],
   ])('names status %s as the merchant reads it', (status, de, en) => {
     const record = makeLinkRecord({ merchantRef: 'x', status });
     expect(parseCsv(toCsv([record], { separator: ';', locale: 'de' }).slice(1), ';')[1]?.[2]).toBe(de);

@@ -1,4 +1,5 @@
 import { Menu, Tray, nativeImage, type NativeImage } from 'electron';
+import { translator, type UiLanguage } from '../../shared/i18n';
 
 /** A 32×32 tray icon drawn in code (blue tile with a white QR-like mark), so no image file is needed. */
 function trayIcon(): NativeImage {
@@ -23,20 +24,22 @@ function trayIcon(): NativeImage {
 
 /**
  * Link Desk keeps watching links while its window is closed: the tray icon shows how many are
- * waiting and brings the window back.
+ * waiting and brings the window back. Its texts follow the app-language setting (`language`);
+ * call `refresh` when the settings change.
  */
-export function createWaitingTray(options: { onOpen: () => void; onQuit: () => void; labels: () => { open: string; quit: string; waiting: (count: number) => string } }) {
+export function createWaitingTray(options: { onOpen: () => void; onQuit: () => void; language: () => UiLanguage }) {
   const tray = new Tray(trayIcon());
   let count = 0;
   const refresh = () => {
-    const labels = options.labels();
-    tray.setToolTip(`Link Desk – ${labels.waiting(count)}`);
+    const t = translator(options.language());
+    const waiting = t('tray.waiting', { count });
+    tray.setToolTip(t('tray.tooltip', { waiting }));
     tray.setContextMenu(
       Menu.buildFromTemplate([
-        { label: labels.waiting(count), enabled: false },
+        { label: waiting, enabled: false },
         { type: 'separator' },
-        { label: labels.open, click: options.onOpen },
-        { label: labels.quit, click: options.onQuit },
+        { label: t('tray.open'), click: options.onOpen },
+        { label: t('tray.quit'), click: options.onQuit },
       ]),
     );
   };
@@ -47,5 +50,6 @@ export function createWaitingTray(options: { onOpen: () => void; onQuit: () => v
       count = next;
       refresh();
     },
+    refresh,
   };
 }

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { I18nProvider, useI18n, type MessageKey } from './i18n';
+import { environmentLabel } from '../../shared/i18n/labels';
 import { useAppState, type AppState } from './use-app-state';
 import { SettingsScreen } from './screens/SettingsScreen';
 import { NewLinkScreen } from './screens/NewLinkScreen';
@@ -10,6 +11,9 @@ import { shortcutLabel, useShortcuts } from './shortcuts';
 import { call, subscribe } from './api';
 import { draftFromRecord, emptyDraft, type LinkDraft } from './link-draft';
 import type { LinkRecord } from '../../shared/link';
+import { forgetCurrentLink, rememberCurrentLink, rememberedLink } from './current-link';
+import { ErrorBoundary, ScreenCrashed } from './components/ErrorBoundary';
+import { PinDialog } from './components/PinDialog';
 
 export type ScreenName = 'new' | 'history' | 'settings';
 
@@ -18,7 +22,7 @@ type Route = { screen: 'new' } | { screen: 'link'; record: LinkRecord; from?: 'h
 
 interface NavItem {
   screen: ScreenName;
-  label: MessageKey;
+  label: Extract<MessageKey, 'nav.new' | 'nav.history' | 'nav.settings'>;
   key: string;
 }
 
@@ -41,27 +45,49 @@ function displayRefFromHash(): string | null {
 }
 
 export function App() {
-  const state = useAppState();
   const [displayRef, setDisplayRef] = useState(displayRefFromHash);
   useEffect(() => {
     const onHash = () => setDisplayRef(displayRefFromHash());
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
+  // The customer display's preload offers only the link's channels: no settings, no app info.
+  if (displayRef !== null) {
+    const lang = navigator.language.toLowerCase().startsWith('de') ? 'de' : 'en';
+    return (
+      <I18nProvider lang={lang}>
+        <ErrorBoundary where="CustomerDisplay" resetKey={displayRef} fallback={(retry) => <ScreenCrashed onRetry={retry} />}>
+          <CustomerDisplay key={displayRef} merchantRef={displayRef} fallbackLang={lang} />
+        </ErrorBoundary>
+      </I18nProvider>
+    );
+  }
+  return <MerchantApp />;
+}
+
+function MerchantApp() {
+  const state = useAppState();
   useEffect(() => {
     document.documentElement.lang = state.lang;
   }, [state.lang]);
-  if (displayRef !== null) return <CustomerDisplay key={displayRef} merchantRef={displayRef} fallbackLang={state.lang} />;
   return (
     <I18nProvider lang={state.lang}>
       <Shell state={state} />
+      <PinDialog />
     </I18nProvider>
   );
 }
 
 function Shell({ state }: { state: AppState }) {
   const { t } = useI18n();
-  const [route, setRoute] = useState<Route>({ screen: 'new' });
+  const [route, setRouteState] = useState<Route>({ screen: 'new' });
+  // After a reload or restart the link that was on screen comes back, until "New link" is chosen.
+  const [restoring, setRestoring] = useState(() => rememberedLink() !== null);
+  const setRoute = (next: Route) => {
+    if (next.screen === 'link') rememberCurrentLink(next.record.merchantRef);
+    else if (next.screen === 'new') forgetCurrentLink();
+    setRouteState(next);
+  };
   // The form's content lives here so that visiting Settings or a failed create loses nothing.
   const [draft, setDraft] = useState<LinkDraft | null>(null);
   const [formKey, setFormKey] = useState(0);
@@ -80,6 +106,16 @@ function Shell({ state }: { state: AppState }) {
   const go = (screen: ScreenName) => (screen === 'new' ? newLink() : setRoute({ screen }));
 
   useShortcuts(Object.fromEntries(NAV.map((item) => [item.key, () => go(item.screen)])));
+
+  useEffect(() => {
+    const merchantRef = rememberedLink();
+    if (merchantRef === null) return;
+    void call('links.get', { merchantRef }).then((result) => {
+      if (result.ok) setRouteState((current) => (current.screen === 'new' ? { screen: 'link', record: result.value } : current));
+      else forgetCurrentLink();
+      setRestoring(false);
+    });
+  }, []);
 
   useEffect(() => {
     return subscribe((event) => {
@@ -121,19 +157,20 @@ function Shell({ state }: { state: AppState }) {
         <div className="sidebar-foot">
           {environment && (
             <span className={`env-badge env-${environment}`} data-testid="environment-badge">
-              {t(`settings.environment.${environment}` as MessageKey)}
+              {environmentLabel(t, environment)}
             </span>
           )}
           {state.info?.shell === 'web-bridge' && <span className="bridge-note">{t('app.bridgeNote')}</span>}
         </div>
       </nav>
       <main className="content">
+        <ErrorBoundary where={route.screen} resetKey={route} fallback={(retry) => <ScreenCrashed onRetry={retry} />}>
         {state.info?.isDemo && (
           <div className="demo-banner" role="note" data-testid="demo-banner">
-            <strong>{t('app.demoBadge')}</strong> {t('app.demoBanner')}
+            <strong>{t('app.demoBanner.title')}</strong> {t('app.demoBanner')}
           </div>
         )}
-        {state.view === null ? (
+        {state.view === null || restoring ? (
           <p className="loading">{t('app.loading')}</p>
         ) : route.screen === 'settings' ? (
           <SettingsScreen view={state.view} onSaved={state.setView} />
@@ -145,6 +182,7 @@ function Shell({ state }: { state: AppState }) {
             initial={route.record}
             view={state.view}
             onNewLink={newLink}
+            onOpenSettings={() => setRoute({ screen: 'settings' })}
             onCreateAgain={(record) => {
               setDraft(draftFromRecord(record, state.lang, settings));
               setFormKey((k) => k + 1);
@@ -157,12 +195,14 @@ function Shell({ state }: { state: AppState }) {
             draft={draft ?? emptyDraft(settings)}
             onDraftChange={setDraft}
             focusToken={focusToken}
+            onOpenSettings={() => setRoute({ screen: 'settings' })}
             onCreated={(record) => {
               setDraft(null);
               setRoute({ screen: 'link', record });
             }}
           />
         )}
+        </ErrorBoundary>
       </main>
     </div>
   );

@@ -1,27 +1,21 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { AppInfo } from '../../shared/contract';
 import type { SettingsView } from '../../shared/settings';
 import type { UiLocale } from '../../shared/money';
 import { call, subscribe } from './api';
+import { pickLanguage, resolveUiLanguage } from '../../shared/i18n';
 
 export interface AppState {
   info: AppInfo | null;
   view: SettingsView | null;
   lang: UiLocale;
   setView: (view: SettingsView) => void;
-  reload: () => Promise<void>;
 }
 
 /** App info and settings, kept current through main's `settings.changed` events. */
 export function useAppState(): AppState {
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [view, setView] = useState<SettingsView | null>(null);
-
-  const reload = useCallback(async () => {
-    const [infoResult, viewResult] = await Promise.all([call('app.info', {}), call('settings.get', {})]);
-    if (infoResult.ok) setInfo(infoResult.value);
-    if (viewResult.ok) setView(viewResult.value);
-  }, []);
 
   useEffect(() => {
     let alive = true;
@@ -43,6 +37,8 @@ export function useAppState(): AppState {
   }, []);
 
   const chosen = view?.settings.uiLanguage ?? 'system';
-  const lang: UiLocale = chosen === 'system' ? (info?.systemLanguage ?? 'en') : chosen;
-  return { info, view, lang, setView, reload };
+  // In a browser (web bridge) "the system" is the browser: its language, not the server's locale.
+  const systemLanguage = info?.shell === 'web-bridge' ? pickLanguage(navigator.languages) : (info?.systemLanguage ?? 'en');
+  const lang: UiLocale = resolveUiLanguage(chosen, systemLanguage);
+  return { info, view, lang, setView };
 }

@@ -91,3 +91,8 @@ export function formatDateTime(iso: string, language: UiLanguage, style: 'dateTi
   }
   return format.format(date);
 }
+
+/** "E-Mail, Telefon und Land" / "E-mail, Phone and Country". */
+export function listFormat(language: UiLanguage, items: readonly string[]): string {
+  return new Intl.ListFormat(INTL_LOCALE[language], { type: 'conjunction' }).format(items);
+}

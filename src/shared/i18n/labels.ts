@@ -2,7 +2,8 @@ import type { KnownStatus } from '../status';
 import type { ErrorCode } from '../errors';
 import type { PaymentMethodChoice } from '../link';
 import type { HISTORY_PSEUDO_STATUSES } from '../history-query';
-import type { PlainKey, Translate } from './index';
+import type { Environment } from '../settings';
+import type { PlainKey, Translate, UiLanguage } from './index';
 
 /**
  * One label per status, wherever a merchant reads it: link screen, customer display, history,
@@ -84,4 +85,26 @@ export function errorText(t: Translate, code: string): string {
 /** Errors the merchant fixes in Settings (credentials, contract): screens offer a way there. */
 export function isAccountError(code: string): boolean {
   return code === 'auth.invalid_credentials' || code === 'auth.missing_secret' || code === 'settings.not_configured';
+}
+
+const ENVIRONMENT_LABELS: Record<Environment, { name: PlainKey; hint: PlainKey }> = {
+  demo: { name: 'settings.environment.demo', hint: 'settings.environment.demo.hint' },
+  testing: { name: 'settings.environment.testing', hint: 'settings.environment.testing.hint' },
+  live: { name: 'settings.environment.live', hint: 'settings.environment.live.hint' },
+  custom: { name: 'settings.environment.custom', hint: 'settings.environment.custom.hint' },
+};
+
+export function environmentLabel(t: Translate, environment: Environment): string {
+  return t(ENVIRONMENT_LABELS[environment].name);
+}
+
+export function environmentHint(t: Translate, environment: Environment): string {
+  return t(ENVIRONMENT_LABELS[environment].hint);
+}
+
+const LANGUAGE_NAMES: Record<UiLanguage, PlainKey> = { de: 'lang.de', en: 'lang.en' };
+
+/** "Deutsch" / "Englisch" in the app's language. */
+export function languageName(t: Translate, language: UiLanguage): string {
+  return t(LANGUAGE_NAMES[language]);
 }

@@ -1,6 +1,6 @@
 import { useState, type Ref } from 'react';
 import { formatAmount, parseAmount, type AmountParseResult, type UiLocale } from '../../../shared/money';
-import { isMessageKey, useI18n } from '../i18n';
+import { useI18n } from '../i18n';
 import { Field } from './Field';
 
 export interface AmountFieldProps {
@@ -19,14 +19,14 @@ export interface AmountFieldProps {
  * ("= 1.234,56 €"); what it cannot understand is said once the person leaves the field or submits.
  */
 export function AmountField({ value, onChange, locale, currency, error, inputRef, autoFocus }: AmountFieldProps) {
-  const { t } = useI18n();
+  const { t, tKey } = useI18n();
   const [left, setLeft] = useState(false);
   const parsed = parseAmount(value, locale);
   const ownError = left && value.trim() !== '' && !parsed.ok ? parsed.reason : undefined;
   const errorKey = error ?? ownError;
   const hint = parsed.ok ? t('amount.preview', { amount: formatAmount(parsed.cents, currency, locale) }) : t('amount.example');
   return (
-    <Field label={t('new.amount')} hint={hint} error={errorKey ? (isMessageKey(errorKey) ? t(errorKey) : errorKey) : undefined} className="amount-field">
+    <Field label={t('new.amount')} hint={hint} error={errorKey ? tKey(errorKey) : undefined} className="amount-field">
       {(f) => (
         <input
           id={f.id}
@@ -50,3 +50,4 @@ export function AmountField({ value, onChange, locale, currency, error, inputRef
     </Field>
   );
 }
+

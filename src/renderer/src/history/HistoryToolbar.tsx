@@ -1,5 +1,6 @@
 import type { Ref } from 'react';
-import { historyStatusKey, useHistoryI18n } from './history-i18n';
+import { statusLabel } from '../../../shared/i18n/labels';
+import { useI18n } from '../i18n';
 import type { HistoryFilters } from './use-history';
 import { shortcutLabel } from '../shortcuts';
 
@@ -18,33 +19,33 @@ export interface HistoryToolbarProps {
 }
 
 export function HistoryToolbar({ filters, onChange, searchRef, dateRangeInvalid, filtersActive }: HistoryToolbarProps) {
-  const { th } = useHistoryI18n();
+  const { t } = useI18n();
   const toggleStatus = (status: string) =>
     onChange((f) => ({ ...f, statuses: f.statuses.includes(status) ? f.statuses.filter((s) => s !== status) : [...f.statuses, status] }));
   return (
-    <section className="history-toolbar card" aria-label={th('history.filters')}>
+    <section className="history-toolbar card" aria-label={t('history.filters')}>
       <div className="history-search-row">
         <div className="field history-search">
-          <label htmlFor="history-search">{th('history.search')}</label>
+          <label htmlFor="history-search">{t('history.search')}</label>
           <input
             id="history-search"
             ref={searchRef}
             type="search"
             autoComplete="off"
             spellCheck={false}
-            placeholder={th('history.search.placeholder')}
+            placeholder={t('history.search.placeholder')}
             value={filters.search}
             aria-keyshortcuts="/ Control+F"
             onChange={(e) => onChange((f) => ({ ...f, search: e.target.value }))}
           />
         </div>
         <div className={`field history-date${dateRangeInvalid ? ' has-error' : ''}`}>
-          <label htmlFor="history-from">{th('history.filter.from')}</label>
+          <label htmlFor="history-from">{t('history.filter.from')}</label>
           <input id="history-from" type="date" value={filters.from} max={filters.to || undefined}
             onChange={(e) => onChange((f) => ({ ...f, from: e.target.value }))} />
         </div>
         <div className={`field history-date${dateRangeInvalid ? ' has-error' : ''}`}>
-          <label htmlFor="history-to">{th('history.filter.to')}</label>
+          <label htmlFor="history-to">{t('history.filter.to')}</label>
           <input id="history-to" type="date" value={filters.to} min={filters.from || undefined}
             aria-invalid={dateRangeInvalid || undefined} aria-describedby={dateRangeInvalid ? 'history-date-error' : undefined}
             onChange={(e) => onChange((f) => ({ ...f, to: e.target.value }))} />
@@ -52,29 +53,29 @@ export function HistoryToolbar({ filters, onChange, searchRef, dateRangeInvalid,
       </div>
       {dateRangeInvalid && (
         <p className="field-error" id="history-date-error" role="alert">
-          {th('history.filter.dateRange')}
+          {t('validation.date_range')}
         </p>
       )}
       <div className="history-chips-row">
-        <div className="history-chips" role="group" aria-label={th('history.filter.status')}>
-          <span className="chips-label" aria-hidden="true">{th('history.filter.status')}</span>
+        <div className="history-chips" role="group" aria-label={t('history.filter.status')}>
+          <span className="chips-label" aria-hidden="true">{t('history.filter.status')}</span>
           {FILTER_STATUSES.map((status) => {
             const on = filters.statuses.includes(status);
             return (
               <button key={status} type="button" className={on ? `chip on chip-${status}` : `chip chip-${status}`} aria-pressed={on}
                 onClick={() => toggleStatus(status)} data-testid={`filter-${status}`}>
-                {th(historyStatusKey(status))}
+                {statusLabel(t, status)}
               </button>
             );
           })}
         </div>
         {filtersActive && (
           <button type="button" className="button link" onClick={() => onChange(() => ({ search: '', statuses: [], from: '', to: '' }))}>
-            {th('history.filter.clear')}
+            {t('history.filter.clear')}
           </button>
         )}
       </div>
-      <p className="history-keys muted">{th('history.keys', { find: shortcutLabel('f') })}</p>
+      <p className="history-keys muted">{t('history.keys', { find: shortcutLabel('f') })}</p>
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
-import { isPaidStatus, statusLabelKey, statusTone } from '../../../shared/status';
-import { I18nProvider, useI18n, type MessageKey } from '../i18n';
+import { isPaidStatus, statusTone } from '../../../shared/status';
+import { statusLabel } from '../../../shared/i18n/labels';
+import { I18nProvider, useI18n } from '../i18n';
 import type { UiLocale } from '../../../shared/money';
 import { QrCode } from '../components/QrCode';
 import { useLinkStatus } from '../use-link-status';
@@ -55,7 +56,7 @@ function DisplayBody({ record, offline }: Pick<ReturnType<typeof useLinkStatus>,
       {record.paymentUrl && <QrCode url={record.paymentUrl} label={t('link.qrLabel')} className="display-qr" />}
       <p className="display-scan">{t('display.scan')}</p>
       <p className={`display-status status-${statusTone(record.status)}`} data-testid="display-status" aria-live="polite">
-        {t(statusLabelKey(record.status) as MessageKey)}
+        {statusLabel(t, record.status)}
       </p>
       {offline && <p className="display-offline">{t('link.offline')}</p>}
     </main>

@@ -13,7 +13,9 @@ import { HistoryToolbar } from '../history/HistoryToolbar';
 import { CancelDialog, CancelExpiredDialog, RefundDialog, ShipDialog, type ActionDone } from '../history/ActionDialogs';
 import { canCancel, canRefund, canRemind, canShip, reminderFor } from '../history/follow-up';
 import { downloadBlob } from '../download';
-import { useHistoryI18n, type HistoryMessageKey } from '../history/history-i18n';
+import { useI18n } from '../i18n';
+import type { PlainKey } from '../../../shared/i18n';
+import { openMailApp } from '../open-mail';
 import type { MenuAction } from '../history/RowMenu';
 
 export interface HistoryScreenProps {
@@ -33,8 +35,7 @@ function isEditable(target: EventTarget | null): boolean {
 }
 
 export function HistoryScreen({ view, onOpenLink, onNewLink }: HistoryScreenProps) {
-  const i18n = useHistoryI18n();
-  const { th, thn, money, lang, count } = i18n;
+  const { t, money, lang } = useI18n();
   const history = useHistory();
   const searchRef = useRef<HTMLInputElement>(null);
   const [feedback, setFeedback] = useState<Feedback>(null);
@@ -67,9 +68,9 @@ export function HistoryScreen({ view, onOpenLink, onNewLink }: HistoryScreenProp
     return () => clearTimeout(timer);
   }, [feedback]);
 
-  const say = (tone: 'success' | 'error' | 'warning', key: HistoryMessageKey, vars?: Record<string, string | number>) => setFeedback({ tone, text: th(key, vars) });
+  const say = (tone: 'success' | 'error' | 'warning', key: PlainKey) => setFeedback({ tone, text: t(key) });
 
-  const copy = async (text: string, done: HistoryMessageKey) => {
+  const copy = async (text: string, done: PlainKey) => {
     try {
       await navigator.clipboard.writeText(text);
       say('success', done);
@@ -80,22 +81,23 @@ export function HistoryScreen({ view, onOpenLink, onNewLink }: HistoryScreenProp
 
   const actionsFor = (record: LinkRecord): MenuAction[] => {
     const actions: MenuAction[] = [];
-    if (record.paymentUrl) actions.push({ id: 'copy-link', label: th('history.action.copyLink'), run: () => void copy(record.paymentUrl ?? '', 'history.copied') });
+    if (record.paymentUrl) actions.push({ id: 'copy-link', label: t('history.action.copyLink'), run: () => void copy(record.paymentUrl ?? '', 'history.copied') });
     if (canRemind(record)) {
-      actions.push({ id: 'copy-reminder', label: th('history.action.copyReminder'), run: () => void copy(reminderFor(record, merchantName).body, 'history.reminderCopied') });
+      actions.push({ id: 'copy-reminder', label: t('history.action.copyReminder'), run: () => void copy(reminderFor(record, merchantName).body, 'history.reminderCopied') });
       actions.push({
         id: 'mail-reminder',
-        label: th('history.action.mailReminder'),
+        label: t('history.action.mailReminder'),
         run: () =>
-          void call('shell.openExternal', { url: reminderFor(record, merchantName).mailto }).then((result) =>
-            result.ok && result.value.opened ? say('success', 'history.mailOpened') : say('error', 'history.mailFailed'),
+          void openMailApp(reminderFor(record, merchantName).mailto).then(
+            () => say('success', 'history.mailOpened'),
+            () => say('error', 'history.mailFailed'),
           ),
       });
     }
     const follow: MenuAction[] = [];
-    if (canShip(record)) follow.push({ id: 'ship', label: th('history.action.ship'), run: () => setDialog({ kind: 'ship', record }) });
-    if (canRefund(record)) follow.push({ id: 'refund', label: th('history.action.refund'), run: () => setDialog({ kind: 'refund', record }) });
-    if (canCancel(record)) follow.push({ id: 'cancel', label: th('history.action.cancel'), danger: true, run: () => setDialog({ kind: 'cancel', record }) });
+    if (canShip(record)) follow.push({ id: 'ship', label: t('history.action.ship'), run: () => setDialog({ kind: 'ship', record }) });
+    if (canRefund(record)) follow.push({ id: 'refund', label: t('history.action.refund'), run: () => setDialog({ kind: 'refund', record }) });
+    if (canCancel(record)) follow.push({ id: 'cancel', label: t('history.action.cancel'), danger: true, run: () => setDialog({ kind: 'cancel', record }) });
     if (follow[0] && actions.length > 0) follow[0].separated = true;
     return [...actions, ...follow];
   };
@@ -111,9 +113,9 @@ export function HistoryScreen({ view, onOpenLink, onNewLink }: HistoryScreenProp
     setExporting(true);
     const result = await call('history.exportCsv', { query: history.exportQuery, separator });
     setExporting(false);
-    if (!result.ok) return setFeedback({ tone: 'error', text: th('history.export.failed'), error: result.error });
+    if (!result.ok) return setFeedback({ tone: 'error', text: t('history.export.failed'), error: result.error });
     downloadBlob(new Blob([result.value.csv], { type: 'text/csv;charset=utf-8' }), result.value.fileName);
-    setFeedback({ tone: 'success', text: thn('history.export.done', result.value.rows, { rows: count(result.value.rows), file: result.value.fileName }) });
+    setFeedback({ tone: 'success', text: t('history.export.done', { count: result.value.rows, file: result.value.fileName }) });
   };
 
   const { status, total, offset } = history;
@@ -127,41 +129,41 @@ export function HistoryScreen({ view, onOpenLink, onNewLink }: HistoryScreenProp
       <header className="screen-header history-header">
         <div>
           <div className="history-title-row">
-            <h1 id="history-title">{th('history.title')}</h1>
+            <h1 id="history-title">{t('history.title')}</h1>
             {history.waitingCount !== null && history.waitingCount > 0 && (
               <span className="history-pill tone-waiting" data-testid="waiting-count">
                 <span className="dot" aria-hidden="true" />
-                {thn('history.waiting', history.waitingCount)}
+                {t('history.waiting', { count: history.waitingCount })}
               </span>
             )}
           </div>
-          <p className="subtitle">{th('history.subtitle')}</p>
+          <p className="subtitle">{t('history.subtitle')}</p>
         </div>
-        <div className="history-export" role="group" aria-label={th('history.export')}>
-          <div className="segmented" role="radiogroup" aria-label={th('history.export.separator')} title={th('history.export.semicolon.hint')}>
+        <div className="history-export" role="group" aria-label={t('history.export')}>
+          <div className="segmented" role="radiogroup" aria-label={t('history.export.separator')} title={t('history.export.semicolon.hint')}>
             {([[';', 'history.export.semicolon'], [',', 'history.export.comma']] as const).map(([value, label]) => (
               <button key={value} type="button" role="radio" aria-checked={separator === value} className={separator === value ? 'active' : undefined}
                 onClick={() => setSeparator(value)}>
-                {th(label)} <span className="separator-char" aria-hidden="true">{value}</span>
+                {t(label)} <span className="separator-char" aria-hidden="true">{value}</span>
               </button>
             ))}
           </div>
           <button type="button" className="button secondary" onClick={() => void exportCsv()} disabled={exporting || total === 0} data-testid="export-csv">
-            {th('history.export')}
+            {t('history.export')}
           </button>
         </div>
       </header>
 
       {status?.recovery && (
         <Notice tone="warning" testId="history-recovery">
-          {th('history.recovery', { count: count(status.recovery.damagedLines), files: status.recovery.setAsideFiles.join(', ') })}
+          {t('history.recovery', { count: status.recovery.damagedLines, files: status.recovery.setAsideFiles.join(', ') })}
         </Notice>
       )}
       {expiredCount > 0 && (
         <div className="notice notice-warning history-expired" role="status" data-testid="expired-notice">
-          <span>{thn('history.expired.notice', expiredCount, { days: expiryDays })}</span>
+          <span>{t('history.expired.notice', { count: expiredCount, days: expiryDays })}</span>
           <button type="button" className="button secondary small" onClick={() => setDialog({ kind: 'expired', count: expiredCount })}>
-            {thn('history.expired.action', expiredCount)}
+            {t('history.expired.action', { count: expiredCount })}
           </button>
         </div>
       )}
@@ -180,24 +182,24 @@ export function HistoryScreen({ view, onOpenLink, onNewLink }: HistoryScreenProp
 
       {history.error ? (
         <div className="history-problem">
-          <p>{th('history.loadFailed')}</p>
+          <p>{t('history.loadFailed')}</p>
           <ErrorBanner error={history.error} testId="history-error" />
-          <button type="button" className="button secondary" onClick={history.reload}>{th('history.retry')}</button>
+          <button type="button" className="button secondary" onClick={history.reload}>{t('history.retry')}</button>
         </div>
       ) : history.loading ? (
-        <p className="loading">{th('history.loading')}</p>
+        <p className="loading">{t('history.loading')}</p>
       ) : emptyHistory ? (
         <div className="history-empty card" data-testid="history-empty">
-          <p>{th('history.empty')}</p>
+          <p>{t('history.empty')}</p>
           {onNewLink && (
-            <button type="button" className="button primary" onClick={onNewLink}>{th('history.empty.create')}</button>
+            <button type="button" className="button primary" onClick={onNewLink}>{t('history.empty.create')}</button>
           )}
         </div>
       ) : noResults ? (
         <div className="history-empty card" data-testid="history-no-results">
-          <p>{th('history.noResults')}</p>
+          <p>{t('history.noResults')}</p>
           <button type="button" className="button secondary" onClick={() => history.setFilters(() => ({ search: '', statuses: [], from: '', to: '' }))}>
-            {th('history.filter.clear')}
+            {t('history.filter.clear')}
           </button>
         </div>
       ) : total > 0 ? (
@@ -205,29 +207,29 @@ export function HistoryScreen({ view, onOpenLink, onNewLink }: HistoryScreenProp
           <HistoryTable items={history.items} sort={history.sort} onSort={history.toggleSort} expiryDays={expiryDays}
             onOpen={onOpenLink} actionsFor={actionsFor} stale={history.stale} />
           <div className="history-footer">
-            <nav className="history-pager" aria-label={th('history.pager')}>
+            <nav className="history-pager" aria-label={t('history.pager')}>
               <span data-testid="history-showing" aria-live="polite">
-                {th('history.showing', { from: count(offset + 1), to: count(Math.min(offset + PAGE_SIZE, total)), total: count(total) })}
+                {t('history.showing', { from: offset + 1, to: Math.min(offset + PAGE_SIZE, total), total })}
               </span>
               <button type="button" className="button secondary small" disabled={offset === 0}
                 onClick={() => history.setOffset(Math.max(0, offset - PAGE_SIZE))}>
-                ‹ {th('history.page.prev')}
+                ‹ {t('history.page.prev')}
               </button>
               <button type="button" className="button secondary small" disabled={offset >= lastPageOffset}
                 onClick={() => history.setOffset(Math.min(lastPageOffset, offset + PAGE_SIZE))}>
-                {th('history.page.next')} ›
+                {t('history.page.next')} ›
               </button>
             </nav>
             {history.totals.length > 0 && (
-              <dl className="history-totals" aria-label={th('history.totals')} data-testid="history-totals">
+              <dl className="history-totals" aria-label={t('history.totals')} data-testid="history-totals">
                 {history.totals.map((row) => (
                   <div key={row.currency} className="totals-row" data-currency={row.currency}>
                     <dt>{row.currency}</dt>
                     <dd>
-                      <span>{thn('history.totals.count', row.count)}</span>
-                      <span>{th('history.totals.amount', { amount: money(row.amountCents, row.currency) })}</span>
-                      <span className="paid">{th('history.totals.paid', { amount: money(row.paidCents, row.currency) })}</span>
-                      {row.refundedCents > 0 && <span>{th('history.totals.refunded', { amount: money(row.refundedCents, row.currency) })}</span>}
+                      <span>{t('history.totals.count', { count: row.count })}</span>
+                      <span>{t('history.totals.amount', { amount: money(row.amountCents, row.currency) })}</span>
+                      <span className={row.paidCents > 0 ? 'paid' : undefined}>{t('history.totals.paid', { amount: money(row.paidCents, row.currency) })}</span>
+                      {row.refundedCents > 0 && <span>{t('history.totals.refunded', { amount: money(row.refundedCents, row.currency) })}</span>}
                     </dd>
                   </div>
                 ))}

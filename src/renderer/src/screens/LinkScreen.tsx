@@ -3,8 +3,12 @@ import type { LinkRecord } from '../../../shared/link';
 import type { SettingsView } from '../../../shared/settings';
 import { composeEmail } from '../../../shared/email-text';
 import { DEFAULT_EMAIL_TEMPLATES } from '../../../shared/settings';
-import { isPaidStatus, statusLabelKey, statusTone } from '../../../shared/status';
-import { useI18n, type MessageKey } from '../i18n';
+import { isPaidStatus, statusTone } from '../../../shared/status';
+import { languageName, statusLabel } from '../../../shared/i18n/labels';
+import type { PlainKey } from '../../../shared/i18n';
+import { useI18n } from '../i18n';
+import { openMailApp } from '../open-mail';
+import { LiveAnnouncement } from '../components/LiveAnnouncement';
 import { call } from '../api';
 import { QrCode } from '../components/QrCode';
 import { ErrorBanner } from '../components/ErrorBanner';
@@ -21,11 +25,13 @@ export interface LinkScreenProps {
   view: SettingsView | null;
   onNewLink: () => void;
   onCreateAgain: (record: LinkRecord) => void;
+  /** For an account error (credentials, contract) the status problem offers a way to Settings. */
+  onOpenSettings?: () => void;
 }
 
 const markPainted = () => performance.mark(QR_PAINTED_MARK);
 
-type Feedback = { tone: 'success' | 'error'; key: MessageKey } | null;
+type Feedback = { tone: 'success' | 'error'; key: PlainKey } | null;
 
 /** Opens the customer-facing display; where main cannot (the web bridge), as a browser window. */
 export async function openCustomerDisplay(merchantRef: string): Promise<boolean> {
@@ -35,13 +41,17 @@ export async function openCustomerDisplay(merchantRef: string): Promise<boolean>
   return opened !== null;
 }
 
-export function LinkScreen({ initial, view, onNewLink, onCreateAgain }: LinkScreenProps) {
+export function LinkScreen({ initial, view, onNewLink, onCreateAgain, onOpenSettings }: LinkScreenProps) {
   const { t, money } = useI18n();
   const { record: current, offline, problem } = useLinkStatus(initial.merchantRef, initial);
   const record = current ?? initial;
   const [feedback, setFeedback] = useState<Feedback>(null);
   const copyRef = useRef<HTMLButtonElement>(null);
+  const newLinkRef = useRef<HTMLButtonElement>(null);
   const paidBefore = useRef(isPaidStatus(initial.status));
+  // Said to screen readers when the status changes while the link is on screen (not on opening it).
+  const [announcement, setAnnouncement] = useState('');
+  const announcedStatus = useRef(initial.status);
   const sound = view?.settings.sound ?? false;
 
   useEffect(() => {
@@ -51,9 +61,22 @@ export function LinkScreen({ initial, view, onNewLink, onCreateAgain }: LinkScre
   useEffect(() => {
     const paid = isPaidStatus(record.status);
     // Only a payment that happens while the link is on screen chimes, not reopening a paid one.
-    if (paid && !paidBefore.current && sound) playPaidSound();
+    if (paid && !paidBefore.current) {
+      if (sound) playPaidSound();
+      // Next customer: "New link" is now the main action; take the focus there unless the person is typing.
+      if (!(document.activeElement instanceof HTMLInputElement || document.activeElement instanceof HTMLTextAreaElement)) {
+        newLinkRef.current?.focus();
+      }
+    }
     paidBefore.current = paid;
   }, [record.status, sound]);
+
+  useEffect(() => {
+    if (record.status === announcedStatus.current) return;
+    announcedStatus.current = record.status;
+    const label = statusLabel(t, record.status);
+    setAnnouncement(isPaidStatus(record.status) ? t('link.paidAnnouncement', { amount: money(record.amountCents, record.currency) }) : label);
+  }, [record.status, record.amountCents, record.currency, t, money]);
 
   useEffect(() => {
     if (!feedback) return;
@@ -70,7 +93,7 @@ export function LinkScreen({ initial, view, onNewLink, onCreateAgain }: LinkScre
     });
   const fileLabel = record.reference || record.merchantRef;
 
-  const copy = async (text: string, done: MessageKey) => {
+  const copy = async (text: string, done: PlainKey) => {
     try {
       await navigator.clipboard.writeText(text);
       setFeedback({ tone: 'success', key: done });
@@ -82,8 +105,12 @@ export function LinkScreen({ initial, view, onNewLink, onCreateAgain }: LinkScre
     copyLink: () => void copy(url, 'link.copied'),
     copyEmail: () => void copy(email().body, 'link.emailCopied'),
     mailApp: async () => {
-      const result = await call('shell.openExternal', { url: email().mailto });
-      setFeedback(result.ok && result.value.opened ? { tone: 'success', key: 'link.mailOpened' } : { tone: 'error', key: 'link.mailFailed' });
+      try {
+        await openMailApp(email().mailto);
+        setFeedback({ tone: 'success', key: 'link.mailOpened' });
+      } catch {
+        setFeedback({ tone: 'error', key: 'link.mailFailed' });
+      }
     },
     openPage: async () => {
       const result = await call('shell.openExternal', { url });
@@ -127,10 +154,11 @@ export function LinkScreen({ initial, view, onNewLink, onCreateAgain }: LinkScre
 
   return (
     <div className={`screen link-screen tone-${tone}`} aria-labelledby="link-title">
+      <LiveAnnouncement text={announcement} testId="status-announcement" />
       {paid && (
-        <div className="paid-banner" role="status" data-testid="paid-banner">
+        <div className="paid-banner" data-testid="paid-banner">
           <span className="paid-check" aria-hidden="true">✓</span>
-          <span className="paid-word">{t('status.ok')}</span>
+          <span className="paid-word">{statusLabel(t, 'ok')}</span>
           <span className="paid-amount">{amount}</span>
         </div>
       )}
@@ -152,13 +180,13 @@ export function LinkScreen({ initial, view, onNewLink, onCreateAgain }: LinkScre
           {(customerName || record.customer?.email) && (
             <p className="link-customer muted">{[customerName, record.customer?.email].filter(Boolean).join(' · ')}</p>
           )}
-          <div className={`status-line status-${tone}`} data-testid="link-status" data-status={record.status ?? ''} aria-live="polite">
+          <div className={`status-line status-${tone}`} data-testid="link-status" data-status={record.status ?? ''}>
             <span className="status-dot" aria-hidden="true" />
-            <span>{t(statusLabelKey(record.status) as MessageKey)}</span>
+            <span>{statusLabel(t, record.status)}</span>
           </div>
           {statusHint && <p className="status-hint muted">{t(statusHint)}</p>}
           {offline && <Notice tone="warning" testId="offline-notice">{t('link.offline')}</Notice>}
-          {problem && !offline && <ErrorBanner error={problem} testId="status-problem" />}
+          {problem && !offline && <ErrorBanner error={problem} testId="status-problem" onOpenSettings={onOpenSettings} />}
           {(record.status === 'failed' || record.status === 'cancelled') && (
             <button type="button" className="button primary" onClick={() => onCreateAgain(record)} data-testid="create-again">
               {t('link.createAgain')}
@@ -166,7 +194,7 @@ export function LinkScreen({ initial, view, onNewLink, onCreateAgain }: LinkScre
           )}
 
           <div className="actions" role="group" aria-label={t('link.actions')}>
-            <ActionButton label={t('link.copyLink')} keys="l" onClick={actions.copyLink} buttonRef={copyRef} primary disabled={!url} />
+            <ActionButton label={t('link.copyLink')} keys="l" onClick={actions.copyLink} buttonRef={copyRef} primary={!paid} disabled={!url} />
             <ActionButton label={t('link.copyEmail')} keys="e" onClick={actions.copyEmail} disabled={!url} />
             <ActionButton label={t('link.mailApp')} keys="m" onClick={() => void actions.mailApp()} disabled={!url} />
             <ActionButton label={t('link.openPage')} keys="o" onClick={() => void actions.openPage()} disabled={!url} />
@@ -174,14 +202,14 @@ export function LinkScreen({ initial, view, onNewLink, onCreateAgain }: LinkScre
             <ActionButton label={t('link.savePng')} keys="s" onClick={() => void actions.savePng()} disabled={!url} />
             <ActionButton label={t('link.saveSvg')} keys="shift+s" onClick={actions.saveSvg} disabled={!url} />
             <ActionButton label={t('link.print')} keys="p" onClick={actions.print} disabled={!url} />
-            <ActionButton label={t('link.newLink')} keys="n" onClick={onNewLink} />
+            <ActionButton label={t('link.newLink')} keys="n" onClick={onNewLink} buttonRef={newLinkRef} primary={paid} />
           </div>
           <div className="feedback-slot" aria-live="polite">
             {feedback && <Notice tone={feedback.tone} testId="action-feedback">{t(feedback.key)}</Notice>}
           </div>
 
           <details className="email-preview">
-            <summary>{t('link.emailPreview', { language: t(`lang.${record.language}`) })}</summary>
+            <summary>{t('link.emailPreview', { language: languageName(t, record.language) })}</summary>
             <EmailPreview compose={email} />
           </details>
         </section>
@@ -207,7 +235,7 @@ function EmailPreview({ compose }: { compose: () => { subject: string; body: str
   );
 }
 
-function statusHintKey(status: string | null): MessageKey | null {
+function statusHintKey(status: string | null): PlainKey | null {
   switch (status) {
     case 'created':
       return 'status.created.hint';

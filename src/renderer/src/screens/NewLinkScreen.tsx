@@ -4,7 +4,8 @@ import { PAYMENT_METHODS, type LinkRecord, type PaymentMethodChoice } from '../.
 import { countryOptions } from '../../../shared/countries';
 import type { AppError } from '../../../shared/errors';
 import type { Language } from '../../../shared/settings';
-import { isMessageKey, useI18n, type MessageKey } from '../i18n';
+import { useI18n } from '../i18n';
+import { languageName, methodLabel } from '../../../shared/i18n/labels';
 import { call } from '../api';
 import { AmountField } from '../components/AmountField';
 import { Field } from '../components/Field';
@@ -13,6 +14,8 @@ import { checkDraft, hasCustomerData, type LinkDraft } from '../link-draft';
 import { shortcutLabel, useShortcuts } from '../shortcuts';
 import { CREATED_MARK } from '../bench-marks';
 import { useWarmUp } from '../use-warm-up';
+import { listFormat, type PlainKey } from '../../../shared/i18n';
+import { CREATE_LINK_LIMITS } from '../schema-limits';
 
 export interface NewLinkScreenProps {
   draft: LinkDraft;
@@ -20,14 +23,42 @@ export interface NewLinkScreenProps {
   onCreated: (record: LinkRecord) => void;
   /** Changes whenever "New link" is asked for again while this screen is open: focus the amount. */
   focusToken: number;
+  /** For an account error (credentials, contract) the banner offers a way to Settings. */
+  onOpenSettings?: () => void;
 }
 
 type CustomerText = Exclude<keyof LinkDraft['customer'], 'address'>;
 type AddressText = keyof LinkDraft['customer']['address'];
 
+/** The label of each form path, for the summary next to the button ("Please check: E-mail, Phone"). */
+const FIELD_LABELS: Record<string, PlainKey> = {
+  amountCents: 'new.amount',
+  currency: 'new.currency',
+  reference: 'new.reference',
+  language: 'new.language',
+  paymentMethod: 'new.method',
+  'customer.salutation': 'customer.salutation',
+  'customer.forename': 'customer.forename',
+  'customer.surname': 'customer.surname',
+  'customer.companyname': 'customer.company',
+  'customer.email': 'customer.email',
+  'customer.phone': 'customer.phone',
+  'customer.mobile': 'customer.mobile',
+  'customer.dob': 'customer.dob',
+  'customer.address.street': 'customer.street',
+  'customer.address.street_number': 'customer.streetNumber',
+  'customer.address.additional_address_data': 'customer.additional',
+  'customer.address.postal_code': 'customer.postalCode',
+  'customer.address.city': 'customer.city',
+  'customer.address.country': 'customer.country',
+  'returnUrls.success': 'settings.returnUrls.success',
+  'returnUrls.error': 'settings.returnUrls.error',
+  'returnUrls.abort': 'settings.returnUrls.abort',
+};
 
-export function NewLinkScreen({ draft, onDraftChange, onCreated, focusToken }: NewLinkScreenProps) {
-  const { t, lang } = useI18n();
+
+export function NewLinkScreen({ draft, onDraftChange, onCreated, focusToken, onOpenSettings }: NewLinkScreenProps) {
+  const { t, tKey, lang } = useI18n();
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -51,17 +82,25 @@ export function NewLinkScreen({ draft, onDraftChange, onCreated, focusToken }: N
   };
   const fieldText = (path: string) => {
     const message = errors[path];
-    if (message === undefined) return undefined;
-    return isMessageKey(message) ? t(message) : message;
+    return message === undefined ? undefined : tKey(message);
   };
+  const invalidLabels = Object.keys(errors).flatMap((path) => {
+    const label = FIELD_LABELS[path];
+    return label ? [t(label)] : [];
+  });
 
   const showFieldErrors = (fields: Record<string, string>) => {
     setErrors(fields);
     const paths = Object.keys(fields);
     if (paths.some((p) => p.startsWith('customer'))) setCustomerOpen(true);
     if (paths.some((p) => p.startsWith('returnUrls'))) setMoreOpen(true);
-    // Put the cursor where the first problem is, so the person can fix it right away.
-    requestAnimationFrame(() => document.querySelector<HTMLElement>('.new-link [aria-invalid="true"]')?.focus());
+    // Put the cursor where the first problem is, in view above the sticky button bar (which would
+    // hide a field near the bottom), so the click visibly did something and it can be fixed at once.
+    requestAnimationFrame(() => {
+      const first = document.querySelector<HTMLElement>('.new-link [aria-invalid="true"]');
+      first?.scrollIntoView({ block: 'center', behavior: 'instant' });
+      first?.focus({ preventScroll: true });
+    });
   };
 
   const submit = async (event?: FormEvent) => {
@@ -99,19 +138,19 @@ export function NewLinkScreen({ draft, onDraftChange, onCreated, focusToken }: N
     }
   };
 
-  const customerText = (name: CustomerText, label: MessageKey, type = 'text', autoComplete?: string) => (
+  const customerText = (name: CustomerText, label: PlainKey, type = 'text', autoComplete?: string) => (
     <Field label={t(label)} error={fieldText(`customer.${name}`)}>
       {(f) => (
         <input id={f.id} aria-describedby={f.describedBy} aria-invalid={f.invalid} type={type} autoComplete={autoComplete ?? 'off'}
-          value={draft.customer[name]} onChange={(e) => update((d) => void (d.customer[name] = e.target.value), `customer.${name}`)} />
+          maxLength={CREATE_LINK_LIMITS.customer[name]} value={draft.customer[name]} onChange={(e) => update((d) => void (d.customer[name] = e.target.value), `customer.${name}`)} />
       )}
     </Field>
   );
-  const addressText = (name: AddressText, label: MessageKey, className?: string) => (
+  const addressText = (name: AddressText, label: PlainKey, className?: string) => (
     <Field label={t(label)} error={fieldText(`customer.address.${name}`)} className={className}>
       {(f) => (
         <input id={f.id} aria-describedby={f.describedBy} aria-invalid={f.invalid} autoComplete="off"
-          value={draft.customer.address[name]} onChange={(e) => update((d) => void (d.customer.address[name] = e.target.value), `customer.address.${name}`)} />
+          maxLength={CREATE_LINK_LIMITS.address[name]} value={draft.customer.address[name]} onChange={(e) => update((d) => void (d.customer.address[name] = e.target.value), `customer.address.${name}`)} />
       )}
     </Field>
   );
@@ -150,7 +189,7 @@ export function NewLinkScreen({ draft, onDraftChange, onCreated, focusToken }: N
         </div>
         <Field label={t('new.reference')} hint={t('new.reference.hint')} error={fieldText('reference')}>
           {(f) => (
-            <input id={f.id} aria-describedby={f.describedBy} aria-invalid={f.invalid} autoComplete="off" maxLength={200}
+            <input id={f.id} aria-describedby={f.describedBy} aria-invalid={f.invalid} autoComplete="off" maxLength={CREATE_LINK_LIMITS.reference}
               value={draft.reference} onChange={(e) => update((d) => void (d.reference = e.target.value), 'reference')} />
           )}
         </Field>
@@ -158,16 +197,16 @@ export function NewLinkScreen({ draft, onDraftChange, onCreated, focusToken }: N
           <Field label={t('new.language')} error={fieldText('language')}>
             {(f) => (
               <select id={f.id} aria-describedby={f.describedBy} value={draft.language} onChange={(e) => update((d) => void (d.language = e.target.value as Language))}>
-                <option value="de">{t('lang.de')}</option>
-                <option value="en">{t('lang.en')}</option>
+                <option value="de">{languageName(t, 'de')}</option>
+                <option value="en">{languageName(t, 'en')}</option>
               </select>
             )}
           </Field>
           <Field label={t('new.method')} hint={t('new.method.hint')} error={fieldText('paymentMethod')}>
             {(f) => (
               <select id={f.id} aria-describedby={f.describedBy} value={draft.paymentMethod} onChange={(e) => update((d) => void (d.paymentMethod = e.target.value as PaymentMethodChoice))}>
-                <option value="any">{t('method.any')}</option>
-                {PAYMENT_METHODS.map((m) => <option key={m} value={m}>{t(`method.${m}`)}</option>)}
+                <option value="any">{methodLabel(t, 'any')}</option>
+                {PAYMENT_METHODS.map((m) => <option key={m} value={m}>{methodLabel(t, m)}</option>)}
               </select>
             )}
           </Field>
@@ -238,7 +277,7 @@ export function NewLinkScreen({ draft, onDraftChange, onCreated, focusToken }: N
             {(['success', 'error', 'abort'] as const).map((kind) => (
               <Field key={kind} label={t(`settings.returnUrls.${kind}`)} error={fieldText(`returnUrls.${kind}`)}>
                 {(f) => (
-                  <input id={f.id} aria-describedby={f.describedBy} aria-invalid={f.invalid} type="url" placeholder="https://"
+                  <input id={f.id} aria-describedby={f.describedBy} aria-invalid={f.invalid} type="url" placeholder="https://" maxLength={CREATE_LINK_LIMITS.returnUrl}
                     value={draft.returnUrls[kind]} onChange={(e) => update((d) => void (d.returnUrls[kind] = e.target.value), `returnUrls.${kind}`)} />
                 )}
               </Field>
@@ -248,7 +287,12 @@ export function NewLinkScreen({ draft, onDraftChange, onCreated, focusToken }: N
       </section>
 
       <footer className="form-footer">
-        {failure && <ErrorBanner error={failure} testId="create-error" />}
+        {failure && <ErrorBanner error={failure} testId="create-error" onOpenSettings={onOpenSettings} />}
+        {!failure && invalidLabels.length > 0 && (
+          <p className="field-error form-summary" data-testid="create-summary">
+            {t('new.invalid', { count: invalidLabels.length, fields: listFormat(lang, invalidLabels) })}
+          </p>
+        )}
         <button type="submit" className="button primary large" disabled={busy} aria-keyshortcuts="Enter">
           {busy ? t('new.creating') : t('new.create')}
           <kbd className="on-primary">↵</kbd>

@@ -31,7 +31,7 @@ const linkInput = CreateLinkInputSchema.parse({
   customer: { forename: 'Max', surname: 'Mustermann', email: 'max@example.org' },
   returnUrls: { success: 'https://shop.example.com/ok', error: '', abort: '' },
 });
-const newBody = () => buildCreateSmartTransactionBody(linkInput, { contractId: DEMO_ACCOUNT.contractId, isDemo: true, merchantRef: newMerchantRef() });
+const newBody = () => buildCreateSmartTransactionBody(linkInput, { contractId: DEMO_ACCOUNT.contractId, isDemo: true, merchantRef: newMerchantRef('0be1a2c3') });
 
 async function main(): Promise<void> {
   const simulator = await startSimulator();

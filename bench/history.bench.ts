@@ -107,6 +107,7 @@ function realisticRecord(i: number, random: () => number): LinkRecord {
     paidWith: paid ? (METHODS[Math.floor(random() * METHODS.length)] as string) : null,
     refundedCents: 0,
     refunds: [],
+    origin: 'this-desk',
     shipped: null,
     paymentInstructions: null,
     createdAt: created.toISOString(),
@@ -147,7 +148,7 @@ function timeOpenInChild(dir: string): Promise<OpenTiming> {
 /** The child's side: modules are loaded before the clock starts, as they are in the app. */
 async function timeOpen(dir: string): Promise<void> {
   let started = performance.now();
-  const history = openLinkRepository({ dir });
+  const history = openLinkRepository({ deskId: 'de5c0001', dir });
   const openMs = performance.now() - started;
   started = performance.now();
   history.query({ limit: 50 });
@@ -166,7 +167,7 @@ async function benchDatabase(size: number): Promise<string> {
   const random = randomSource(42);
   const started = performance.now();
   const records = Array.from({ length: size }, (_, i) => realisticRecord(i, random)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-  const history = openLinkRepository({ dir });
+  const history = openLinkRepository({ deskId: 'de5c0001', dir });
   for (let i = 0; i < records.length; i += 5_000) await history.insertMany(records.slice(i, i + 5_000));
   await history.close();
   const db = new DatabaseSync(join(dir, 'links.sqlite'));
@@ -207,7 +208,7 @@ async function historySection(size: number, openGoals: Map<number, number>): Pro
   await rm(work, { recursive: true, force: true });
   await mkdir(work);
   for (const name of await readdir(dir)) if (name.startsWith('links.')) await copyFile(join(dir, name), join(work, name));
-  const history = openLinkRepository({ dir: work });
+  const history = openLinkRepository({ deskId: 'de5c0001', dir: work });
   try {
     const sample = history.query({ offset: Math.floor(size / 2), limit: 1 }).items[0] as LinkRecord;
     const queries: Array<[string, HistoryQueryInput, number]> = [

@@ -20,11 +20,11 @@ const RUN_SECONDS = Number(process.argv[2] ?? 30);
 const SCREEN_POLL_MS = 2_000; // what the link screen does
 
 const simulator = await startSimulator();
-const history = openLinkRepository({ dir: await mkdtemp(join(tmpdir(), 'link-desk-bench-watcher-')) });
+const history = openLinkRepository({ deskId: 'de5c0001', dir: await mkdtemp(join(tmpdir(), 'link-desk-bench-watcher-')) });
 const client = createSecuconnectClient({ baseUrl: simulator.baseUrl, clientId: DEMO_ACCOUNT.clientId, getClientSecret: async () => DEMO_ACCOUNT.clientSecret, tokenCache: new TokenCache() });
 const account = { environment: 'demo' as const, key: 'bench', baseUrl: simulator.baseUrl, contractId: DEMO_ACCOUNT.contractId, isDemo: true, client };
 const budget = createRequestBudget();
-const links = createLinkService({ history, resolveAccount: async () => account, events: createEventHub(), budget });
+const links = createLinkService({ history, deskId: 'de5c0001', resolveAccount: async () => account, events: createEventHub(), budget });
 const watcher = createStatusWatcher({ history, links, currentAccountKey: async () => 'bench' });
 
 const input = { amountCents: 1_000, currency: 'EUR', reference: 'Bench', language: 'de', paymentMethod: 'any', returnUrls: { success: '', error: '', abort: '' } } as const;

@@ -61,6 +61,11 @@ export const CreateLinkInputSchema = z.object({
 export type CreateLinkInput = z.infer<typeof CreateLinkInputSchema>;
 export type CreateLinkFormInput = z.input<typeof CreateLinkInputSchema>;
 
+/** Where a link was made, as the account's transactions tell (see `linkOrigin` in main). */
+export const LINK_ORIGINS = ['this-desk', 'other-desk', 'elsewhere'] as const;
+export const LinkOriginSchema = z.enum(LINK_ORIGINS);
+export type LinkOrigin = z.infer<typeof LinkOriginSchema>;
+
 /** One refund as the history keeps it, with the refund transaction ids the API answered with. */
 export const RefundEntrySchema = z.object({
   at: z.string(),
@@ -113,6 +118,10 @@ export const LinkRecordSchema = z.object({
   refunds: z.array(RefundEntrySchema),
   /** The latest "Mark as shipped" (the history's shipments table). */
   shipped: ShipmentEntrySchema.nullable(),
+  /** Which desk made it: this one, another Link Desk on the account, or elsewhere (secuOffice, a shop). Derived from the merchantRef. */
+  origin: LinkOriginSchema,
+  /** The name of the desk it was created on (Settings), when a Link Desk made it. */
+  deskName: z.string().max(40).optional(),
   paymentInstructions: z.record(z.string(), z.unknown()).nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -60,7 +60,7 @@ describe('history after the process is killed mid-write', () => {
       for (const [ref, amount] of confirmed) allConfirmed.set(ref, amount);
     }
 
-    const history = openLinkRepository({ dir });
+    const history = openLinkRepository({ deskId: 'de5c0001', dir });
     try {
       expect(history.recovery).toBeNull();
       for (const [ref, amount] of allConfirmed) {
@@ -72,7 +72,7 @@ describe('history after the process is killed mid-write', () => {
     } finally {
       await history.close();
     }
-    const reopened = openLinkRepository({ dir });
+    const reopened = openLinkRepository({ deskId: 'de5c0001', dir });
     expect(reopened.recovery).toBeNull();
     expect(reopened.get('crash-0-0')?.status).toBe('cancelled');
     await reopened.close();

@@ -19,7 +19,7 @@ afterEach(async () => {
 async function historyWith(count: number): Promise<{ dir: string; file: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'history-damage-'));
   dirs.push(dir);
-  const history = openLinkRepository({ dir });
+  const history = openLinkRepository({ deskId: 'de5c0001', dir });
   for (let i = 0; i < count; i++) {
     await history.insert(makeLinkRecord({ merchantRef: `LD-${i}`, amountCents: 100 + i, reference: `Order ${i} ${'x'.repeat(i % 200)}`, customer: { surname: `Kunde${i}` } }));
   }
@@ -32,7 +32,7 @@ async function historyWith(count: number): Promise<{ dir: string; file: string }
 }
 
 function reopen(dir: string): LinkRepository {
-  const repository = openLinkRepository({ dir });
+  const repository = openLinkRepository({ deskId: 'de5c0001', dir });
   repositories.push(repository);
   return repository;
 }
@@ -139,6 +139,30 @@ describe('history schema migrations', () => {
     migrate(db); // already current: nothing happens
     expect(userVersion(db)).toBe(MIGRATIONS.length);
     db.close();
+  });
+
+  it('2 from 1: links keep their rows and read as made at this desk; the sync state table appears', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'history-migrate-'));
+    dirs.push(dir);
+    const file = join(dir, 'links.sqlite');
+    const old = new DatabaseSync(file);
+    migrate(old, 1);
+    old.close();
+    // A link written today, then the database taken back to how schema 1 left it.
+    const history1 = openLinkRepository({ deskId: 'de5c0001', dir });
+    await history1.insert(makeLinkRecord({ merchantRef: 'LD-v1', amountCents: 4711 }));
+    await history1.close();
+    const db = new DatabaseSync(file);
+    expect(userVersion(db)).toBe(SCHEMA_VERSION);
+    // Take it back to version 1 by hand, as it was before migration 2 ran.
+    db.exec('DROP TABLE sync_state; ALTER TABLE links DROP COLUMN origin; PRAGMA user_version = 1;');
+    migrate(db, 2);
+    expect(userVersion(db)).toBe(2);
+    expect(db.prepare("SELECT origin FROM links WHERE merchant_ref = 'LD-v1'").get()).toEqual({ origin: 'this-desk' });
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'sync_state'").get()).toBeDefined();
+    db.close();
+    const reopened = reopen(dir);
+    expect(reopened.get('LD-v1')).toMatchObject({ amountCents: 4711, origin: 'this-desk' });
   });
 
   it('refuses a database written by a newer version instead of damaging it', async () => {

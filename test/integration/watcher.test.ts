@@ -25,7 +25,7 @@ afterEach(async () => {
 /** A watcher on a fake clock against the real simulator: time only moves when the test says so. */
 async function setup() {
   simulator = await startSimulator();
-  history = openLinkRepository({ dir: await mkdtemp(join(tmpdir(), 'link-desk-watcher-')) });
+  history = openLinkRepository({ deskId: 'de5c0001', dir: await mkdtemp(join(tmpdir(), 'link-desk-watcher-')) });
   let t = Date.parse('2026-11-27T10:00:00Z');
   const clock = { now: () => t, advance: (ms: number) => void (t += ms) };
   const client = createSecuconnectClient({
@@ -40,6 +40,7 @@ async function setup() {
   const budget = createRequestBudget({ now: clock.now });
   const links = createLinkService({
     history,
+    deskId: 'de5c0001',
     resolveAccount: async () => account,
     events: createEventHub(),
     budget,

@@ -20,7 +20,7 @@ async function freshDir(): Promise<string> {
 }
 
 async function openIn(dir: string): Promise<LinkRepository> {
-  const repository = openLinkRepository({ dir });
+  const repository = openLinkRepository({ deskId: 'de5c0001', dir });
   open.push(repository);
   return repository;
 }

@@ -2,7 +2,8 @@ import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import { z } from 'zod';
 import { AppFailure } from '../../shared/errors';
 import { HistoryQuerySchema, type HistoryCurrencyTotal, type HistoryQuery, type HistoryQueryInput } from '../../shared/history-query';
-import { LinkRecordSchema, type LinkRecord, type RefundEntry, type ShipmentEntry } from '../../shared/link';
+import { LinkOriginSchema, LinkRecordSchema, type LinkRecord, type RefundEntry, type ShipmentEntry } from '../../shared/link';
+import { linkOrigin } from '../desk-identity';
 import { KNOWN_STATUSES, isPaidStatus } from '../../shared/status';
 import {
   DamagedRowError,
@@ -95,6 +96,8 @@ export interface LinkRepository {
 
 export interface OpenLinkRepositoryOptions {
   dir: string;
+  /** This desk's id (desk-identity.ts): tells its own links from other desks'. */
+  deskId: string;
   now?: () => Date;
   /** Told when damage is found after opening (background check, a row read later). */
   onRecoveryChanged?: (recovery: HistoryRecovery) => void;
@@ -113,7 +116,7 @@ const SORT_SQL: Record<HistoryQuery['sort']['field'], string> = {
   reference: 'l.reference COLLATE NOCASE',
 };
 
-const LINK_COLUMNS = 'l.id, l.record, l.checksum, l.refunded_cents, l.has_shipment';
+const LINK_COLUMNS = 'l.id, l.record, l.checksum, l.refunded_cents, l.has_shipment, l.origin';
 
 /**
  * Sums of a search are added up row by row; beyond this many matches ("Müller" in a million
@@ -128,7 +131,9 @@ const ShipmentRowSchema = z.object({
   tracking_id: z.string().nullable(),
   invoice_number: z.string().nullable(),
 });
-const LinkRowSchema = z.object({ id: z.number(), record: z.instanceof(Uint8Array), checksum: z.number(), refunded_cents: z.number(), has_shipment: z.number() });
+const LinkRowSchema = z.object({
+  id: z.number(), record: z.instanceof(Uint8Array), checksum: z.number(), refunded_cents: z.number(), has_shipment: z.number(), origin: LinkOriginSchema,
+});
 type LinkRow = z.infer<typeof LinkRowSchema>;
 
 function refundFromRow(row: unknown): RefundEntry {
@@ -179,21 +184,21 @@ class Statements {
   readonly lastIdIn: StatementSync;
   readonly moveLink: StatementSync;
 
-  constructor(readonly db: DatabaseSync) {
+  constructor(readonly db: DatabaseSync, readonly deskId: string) {
     this.byRef = db.prepare(`SELECT ${LINK_COLUMNS} FROM links l WHERE l.merchant_ref = ? AND l.damaged = 0`);
     this.byStx = db.prepare(`SELECT ${LINK_COLUMNS} FROM links l WHERE l.stx_id = ? AND l.damaged = 0 LIMIT 1`);
     this.insertLink = db.prepare(`
       INSERT INTO links (id, merchant_ref, stx_id, account_key, history_status, api_status, amount_cents, currency, reference,
         payment_method, paid_with, is_final, is_paid, needs_shipping, created_at, updated_at, paid_at, refunded_cents,
-        has_shipment, record, checksum)
+        has_shipment, origin, record, checksum)
       VALUES (:id, :merchant_ref, :stx_id, :account_key, :history_status, :api_status, :amount_cents, :currency, :reference,
-        :payment_method, :paid_with, :is_final, :is_paid, :needs_shipping, :created_at, :updated_at, :paid_at, 0, 0, :record, :checksum)`);
+        :payment_method, :paid_with, :is_final, :is_paid, :needs_shipping, :created_at, :updated_at, :paid_at, 0, 0, :origin, :record, :checksum)`);
     this.updateLink = db.prepare(`
       UPDATE links SET stx_id = :stx_id, account_key = :account_key, history_status = :history_status, api_status = :api_status,
         amount_cents = :amount_cents, currency = :currency, reference = :reference, payment_method = :payment_method,
         paid_with = :paid_with, is_final = :is_final, is_paid = :is_paid, needs_shipping = :needs_shipping,
         created_at = :created_at, updated_at = :updated_at, paid_at = COALESCE(paid_at, :paid_at),
-        refunded_cents = :refunded_cents, has_shipment = :has_shipment, record = :record, checksum = :checksum
+        refunded_cents = :refunded_cents, has_shipment = :has_shipment, origin = :origin, record = :record, checksum = :checksum
       WHERE id = :id`);
     this.insertSearch = db.prepare('INSERT INTO links_search (rowid, text) VALUES (?, ?)');
     this.deleteSearch = db.prepare('DELETE FROM links_search WHERE rowid = ?');
@@ -230,7 +235,7 @@ class SqliteLinkRepository implements LinkRepository {
     private readonly options: OpenLinkRepositoryOptions,
     private readonly now: () => Date,
   ) {
-    this.statements = new Statements(db);
+    this.statements = new Statements(db, options.deskId);
     this.recoveryState = recovery;
   }
 
@@ -263,9 +268,9 @@ class SqliteLinkRepository implements LinkRepository {
 
   private rebuild(): void {
     this.options.logError?.('history: the database is damaged; setting it aside and keeping what can be read');
-    const rebuilt = rebuildFromDamaged(this.path, { dir: this.options.dir, now: this.now, restoreRow }, this.db);
+    const rebuilt = rebuildFromDamaged(this.path, { dir: this.options.dir, now: this.now, restoreRow: rowRestorer(this.options.deskId) }, this.db);
     this.db = rebuilt.db;
-    this.statements = new Statements(this.db);
+    this.statements = new Statements(this.db, this.options.deskId);
     this.noteDamage({ lostLinks: rebuilt.damage.lostLinks, keptLinks: rebuilt.damage.keptLinks, setAsideFiles: rebuilt.damage.setAsideFiles });
   }
 
@@ -280,7 +285,7 @@ class SqliteLinkRepository implements LinkRepository {
     const stored = decodeRecord(row.id, row.record, row.checksum);
     const refunds = row.refunded_cents > 0 ? this.statements.refunds.all(row.id).map(refundFromRow) : [];
     const shipped = row.has_shipment ? shipmentFromRow(this.statements.latestShipment.get(row.id)) : null;
-    return toLinkRecord(stored, refunds, shipped);
+    return toLinkRecord(stored, refunds, shipped, row.origin);
   }
 
   /** Reads rows into records; a damaged row is kept aside and the read repeated without it. */
@@ -403,7 +408,7 @@ class SqliteLinkRepository implements LinkRepository {
     }
     const latest = this.statements.latestShipment.get(id);
     const shipped = latest === undefined ? null : shipmentFromRow(latest);
-    const columns = linkColumns(next, shipped);
+    const columns = linkColumns(next, shipped, linkOrigin(next.merchantRef, this.statements.deskId));
     const encoded = encodeRecord(next);
     const { merchant_ref: _key, search_text: _text, ...typed } = columns;
     this.statements.updateLink.run({
@@ -419,7 +424,7 @@ class SqliteLinkRepository implements LinkRepository {
       this.statements.deleteSearch.run(id);
       this.statements.insertSearch.run(id, columns.search_text);
     }
-    return toLinkRecord(next, refunds, shipped);
+    return toLinkRecord(next, refunds, shipped, columns.origin);
   }
 
   query(input: HistoryQueryInput): HistoryQueryResult {
@@ -596,7 +601,7 @@ function totalFromRow(row: unknown): HistoryCurrencyTotal {
 
 /** Writes a new link row with its refunds and shipment (inside the caller's transaction). */
 function insertStored(statements: Statements, stored: StoredLink, refunds: RefundEntry[], shipped: ShipmentEntry | null, now: Date): number {
-  const columns = linkColumns(stored, shipped);
+  const columns = linkColumns(stored, shipped, linkOrigin(stored.merchantRef, statements.deskId));
   const encoded = encodeRecord(stored);
   const id = statements.newId(columns.created_at);
   statements.insertLink.run({
@@ -617,6 +622,7 @@ function insertStored(statements: Statements, stored: StoredLink, refunds: Refun
     created_at: columns.created_at,
     updated_at: columns.updated_at,
     paid_at: columns.is_paid ? now.getTime() : null,
+    origin: columns.origin,
     record: encoded.blob,
     checksum: encoded.checksum,
   });
@@ -632,14 +638,20 @@ function insertStored(statements: Statements, stored: StoredLink, refunds: Refun
   return id;
 }
 
-const restoreStatements = new WeakMap<DatabaseSync, Statements>();
-
 /** Carries one row of a damaged database into the fresh one, if its record still checks out. */
-function restoreRow(db: DatabaseSync, row: SalvageRow, refundRows: SalvageRow[], shipmentRows: SalvageRow[]): boolean {
+const rowRestorer = (deskId: string) => {
+  const statementsOf = new WeakMap<DatabaseSync, Statements>();
+  return (db: DatabaseSync, row: SalvageRow, refundRows: SalvageRow[], shipmentRows: SalvageRow[]): boolean => restoreRow(db, row, refundRows, shipmentRows, () => {
+    let statements = statementsOf.get(db);
+    if (!statements) statementsOf.set(db, (statements = new Statements(db, deskId)));
+    return statements;
+  });
+};
+
+function restoreRow(db: DatabaseSync, row: SalvageRow, refundRows: SalvageRow[], shipmentRows: SalvageRow[], statementsFor: () => Statements): boolean {
   try {
     const stored = decodeRecord(Number(row['id']), row['record'], row['checksum']);
-    let statements = restoreStatements.get(db);
-    if (!statements) restoreStatements.set(db, (statements = new Statements(db)));
+    const statements = statementsFor();
     const refunds = refundRows.map(refundFromRow);
     const shipped = shipmentRows.length > 0 ? shipmentFromRow(shipmentRows[shipmentRows.length - 1]) : null;
     insertStored(statements, stored, refunds, shipped, new Date());
@@ -651,7 +663,7 @@ function restoreRow(db: DatabaseSync, row: SalvageRow, refundRows: SalvageRow[],
 
 export function openLinkRepository(options: OpenLinkRepositoryOptions): LinkRepository {
   const now = options.now ?? (() => new Date());
-  const opened = openDatabase({ dir: options.dir, now, restoreRow });
+  const opened = openDatabase({ dir: options.dir, now, restoreRow: rowRestorer(options.deskId) });
   let recovery: HistoryRecovery | null = null;
   if (opened.damage || opened.wasMissing) {
     recovery = {

@@ -99,6 +99,16 @@ export const MIGRATIONS: ReadonlyArray<(db: DatabaseSync) => void> = [
       END;
     `);
   },
+  // 2: where a link comes from (account sync: other desks, secuOffice) and the sync's own state.
+  (db) => {
+    db.exec(`
+      ALTER TABLE links ADD COLUMN origin TEXT NOT NULL DEFAULT 'this-desk';  -- this-desk, other-desk, elsewhere
+      CREATE TABLE sync_state (
+        account_key TEXT PRIMARY KEY,
+        state TEXT NOT NULL            -- JSON: cursors of the changed-since query and the backfill
+      );
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

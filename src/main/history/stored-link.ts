@@ -1,17 +1,17 @@
 import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { z } from 'zod';
 import { needsShipping, historyStatus } from '../../shared/history-query';
-import { LinkRecordSchema, type LinkRecord, type RefundEntry, type ShipmentEntry } from '../../shared/link';
+import { LinkRecordSchema, type LinkOrigin, type LinkRecord, type RefundEntry, type ShipmentEntry } from '../../shared/link';
 import { isFinalStatus, isPaidStatus } from '../../shared/status';
 import { searchText } from './search-text';
 
 /**
  * How one link sits in a row of `links`: the record as JSON (without what other tables hold:
- * refunds, shipments), a CRC-32 of that JSON, and typed columns for everything a query filters,
+ * refunds, shipments; the origin, which follows from the merchantRef), a CRC-32 of that JSON, and typed columns for everything a query filters,
  * sorts or sums. The columns are always derived from the JSON in one place ({@link linkColumns}),
  * so they cannot drift apart.
  */
-export const StoredLinkSchema = LinkRecordSchema.omit({ refunds: true, refundedCents: true, shipped: true });
+export const StoredLinkSchema = LinkRecordSchema.omit({ refunds: true, refundedCents: true, shipped: true, origin: true });
 export type StoredLink = z.infer<typeof StoredLinkSchema>;
 
 /**
@@ -115,10 +115,11 @@ export interface LinkColumns {
   needs_shipping: number;
   created_at: number;
   updated_at: number;
+  origin: LinkOrigin;
   search_text: string;
 }
 
-export function linkColumns(stored: StoredLink, shipped: ShipmentEntry | null): LinkColumns {
+export function linkColumns(stored: StoredLink, shipped: ShipmentEntry | null, origin: LinkOrigin): LinkColumns {
   return {
     merchant_ref: stored.merchantRef,
     stx_id: stored.id,
@@ -135,16 +136,17 @@ export function linkColumns(stored: StoredLink, shipped: ShipmentEntry | null): 
     needs_shipping: needsShipping({ ...stored, shipped }) ? 1 : 0,
     created_at: Date.parse(stored.createdAt),
     updated_at: Date.parse(stored.updatedAt),
+    origin,
     search_text: searchText(stored),
   };
 }
 
-export function toLinkRecord(stored: StoredLink, refunds: RefundEntry[], shipped: ShipmentEntry | null): LinkRecord {
-  return { ...stored, refunds, refundedCents: refunds.reduce((sum, refund) => sum + refund.amountCents, 0), shipped };
+export function toLinkRecord(stored: StoredLink, refunds: RefundEntry[], shipped: ShipmentEntry | null, origin: LinkOrigin): LinkRecord {
+  return { ...stored, refunds, refundedCents: refunds.reduce((sum, refund) => sum + refund.amountCents, 0), shipped, origin };
 }
 
 /** The stored part of a record that was already parsed as a {@link LinkRecord}. */
 export function toStoredLink(record: LinkRecord): StoredLink {
-  const { refunds: _refunds, refundedCents: _refunded, shipped: _shipped, ...stored } = record;
+  const { refunds: _refunds, refundedCents: _refunded, shipped: _shipped, origin: _origin, ...stored } = record;
   return stored;
 }

@@ -12,6 +12,10 @@ export type LinkOutcome = 'paid' | 'failed';
 
 export interface LinkServiceDeps {
   history: LinkRepository;
+  /** This desk's id, part of every merchantRef it makes (desk-identity.ts). */
+  deskId: string;
+  /** The desk name from Settings, recorded on each link it creates. */
+  deskName?: () => string;
   resolveAccount: AccountResolver;
   events: EventHub;
   now?: () => Date;
@@ -147,7 +151,7 @@ export function createLinkService(deps: LinkServiceDeps): LinkService {
       const account = await deps.resolveAccount();
       const timestamp = now().toISOString();
       const record: LinkRecord = {
-        merchantRef: newMerchantRef(),
+        merchantRef: newMerchantRef(deps.deskId),
         state: 'creating',
         id: null,
         environment: account.environment,
@@ -168,6 +172,8 @@ export function createLinkService(deps: LinkServiceDeps): LinkService {
         refundedCents: 0,
         refunds: [],
         shipped: null,
+        origin: 'this-desk',
+        ...(deps.deskName?.() ? { deskName: deps.deskName() } : {}),
         paymentInstructions: null,
         createdAt: timestamp,
         updatedAt: timestamp,

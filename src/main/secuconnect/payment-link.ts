@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { isAppFailure } from '../../shared/errors';
 import type { ErrorCode } from '../../shared/errors';
 import type { CreateLinkInput, PaymentMethodChoice } from '../../shared/link';
@@ -16,9 +16,13 @@ export interface CreateLinkContext {
   merchantRef: string;
 }
 
-/** A unique `merchantRef` for one payment link, recognisable as this app's in secuOffice. */
-export function newMerchantRef(): string {
-  return `LD-${randomUUID()}`;
+/**
+ * A unique `merchantRef` for one create attempt, `LD-<desk id>-<22 random characters>` (34 in
+ * all): recognisable as Link Desk's in secuOffice, and as this desk's by the others (see
+ * desk-identity.ts). The API documents no maximum length (API-NOTES §11 q8); the 0.1 format had 39.
+ */
+export function newMerchantRef(deskId: string): string {
+  return `LD-${deskId}-${randomBytes(16).toString('base64url')}`;
 }
 
 function withoutEmpty<T extends Record<string, string | undefined>>(fields: T): Partial<T> | undefined {

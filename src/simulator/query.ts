@@ -50,13 +50,16 @@ export function parseQuery(q: string): ParsedQuery {
       const high = unquote(match[3]);
       if (low === '' || high === '') throw invalidValue('q');
       forms.push(`range:${match[1]}`);
-      predicates.push((stx) => valuesAt(stx, path).some((v) => (low === '*' || compare(v, low) >= 0) && (high === '*' || compare(v, high) <= 0)));
+      const above = low === '*' ? () => true : boundCheck(low, (order) => order >= 0);
+      const below = high === '*' ? () => true : boundCheck(high, (order) => order <= 0);
+      predicates.push((stx) => someValueAt(stx, path, (v) => above(v) && below(v)));
     } else {
       const raw = match[4] !== undefined ? unquote(match[4]) : (match[5] ?? '');
       if (/^(OR|NOT|TO)$/.test(raw) || raw === '') throw invalidValue('q');
       const pattern = wildcard(raw);
+      const matchesTerm = /[*?]/.test(raw) ? (v: string) => pattern.test(v) : (v: string) => v === raw;
       forms.push(`term:${match[1]}`);
-      predicates.push((stx) => valuesAt(stx, path).some((v) => pattern.test(v)));
+      predicates.push((stx) => someValueAt(stx, path, matchesTerm));
     }
     rest = rest.slice(match[0].length);
     if (rest.trim() === '') break;
@@ -72,15 +75,18 @@ function wildcard(value: string): RegExp {
   return new RegExp(`^${escaped}$`);
 }
 
-function valuesAt(value: unknown, path: string[]): string[] {
-  if (Array.isArray(value)) return value.flatMap((item) => valuesAt(item, path));
-  if (path.length === 0) {
-    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return [String(value)];
-    return [];
+/** Whether any value at the dotted path (through arrays) passes; allocation-free on plain objects. */
+function someValueAt(value: unknown, path: string[], test: (value: string) => boolean, from = 0): boolean {
+  let current = value;
+  for (let i = from; i < path.length; i++) {
+    if (Array.isArray(current)) return current.some((item) => someValueAt(item, path, test, i));
+    if (current === null || typeof current !== 'object') return false;
+    current = (current as Record<string, unknown>)[path[i] ?? ''];
   }
-  if (value === null || typeof value !== 'object') return [];
-  const [head, ...rest] = path;
-  return valuesAt((value as Record<string, unknown>)[head ?? ''], rest);
+  if (Array.isArray(current)) return current.some((item) => someValueAt(item, path, test, path.length));
+  if (typeof current === 'string') return test(current);
+  if (typeof current === 'number' || typeof current === 'boolean') return test(String(current));
+  return false;
 }
 
 /**
@@ -128,13 +134,28 @@ function firstValue(stx: SmartTransaction, path: string[]): unknown {
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 const NUMBER = /^-?\d+(?:\.\d+)?$/;
 
+/** A range end, parsed once: a backfill filters 100 000 transactions per request against it. */
+function boundCheck(bound: string, accept: (order: number) => boolean): (value: string) => boolean {
+  const boundMs = instantOf(bound);
+  if (!Number.isNaN(boundMs)) {
+    return (value) => {
+      const ms = instantOf(value);
+      return Number.isNaN(ms) ? accept(compare(value, bound)) : accept(ms - boundMs);
+    };
+  }
+  return (value) => accept(compare(value, bound));
+}
+
+/** A timestamp's epoch ms, NaN if it is none. */
+function instantOf(value: string): number {
+  return TIMESTAMP.test(value) ? Date.parse(value) : Number.NaN;
+}
+
 /** Timestamps as instants, numbers as numbers, everything else as text. */
 function compare(a: string, b: string): number {
-  if (TIMESTAMP.test(a) && TIMESTAMP.test(b)) {
-    const ta = Date.parse(a);
-    const tb = Date.parse(b);
-    if (!Number.isNaN(ta) && !Number.isNaN(tb)) return ta - tb;
-  }
+  const ta = instantOf(a);
+  const tb = Number.isNaN(ta) ? Number.NaN : instantOf(b);
+  if (!Number.isNaN(ta) && !Number.isNaN(tb)) return ta - tb;
   if (NUMBER.test(a) && NUMBER.test(b)) return Number(a) - Number(b);
   return a < b ? -1 : a > b ? 1 : 0;
 }

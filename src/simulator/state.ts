@@ -78,12 +78,17 @@ const DataFileSchema = z.object({
 
 const PAID_STATUSES = new Set(['ok', 'received', 'shipped', 'collection', 'collected']);
 
+const merchantIds = new Map<string, string>();
+
 /** Deterministic per contract so persisted transactions keep their merchant across restarts. */
 function merchantIdFor(contractId: string): string {
+  const known = merchantIds.get(contractId);
+  if (known) return known;
   const digest = createHash('sha256').update(contractId).digest();
   const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
   let id = 'MRC_';
   for (let i = 0; i < 30; i++) id += alphabet[(digest[i] ?? 0) % alphabet.length];
+  merchantIds.set(contractId, id);
   return id;
 }
 
@@ -288,23 +293,22 @@ export class SimulatorState {
     const until = spec.createdUntil !== undefined ? Date.parse(spec.createdUntil) : from;
     if (until < from) throw new SimulatorControlError(409, 'createdUntil lies before created');
     const origin = spec.origin ?? 'elsewhere';
+    // Checked once: a backfill benchmark seeds 100 000 of these.
+    const template = parseWith(CreateSmartTransactionSchema, {
+      is_demo: true,
+      intent: 'sale',
+      contract: { id: contractId },
+      basket_info: { sum: spec.amountCents ?? 2500, currency: spec.currency ?? 'EUR' },
+      payment_context: { auto_capture: true },
+    });
     const created: SmartTransaction[] = [];
     for (let i = 0; i < count; i++) {
       const at = isoWithOffset(new Date(count > 1 ? from + Math.round(((until - from) * i) / (count - 1)) : from));
       const merchantRef = spec.merchantRef !== undefined ? spec.merchantRef : origin === 'other-desk' ? `LD-${randomUUID()}` : null;
-      const stx = this.build(
-        account,
-        parseWith(CreateSmartTransactionSchema, {
-          is_demo: true,
-          intent: 'sale',
-          contract: { id: contractId },
-          ...(merchantRef !== null ? { merchantRef: count > 1 && spec.merchantRef ? `${merchantRef}-${i + 1}` : merchantRef } : {}),
-          ...(spec.transactionRef !== null ? { transactionRef: spec.transactionRef ?? `Order ${1000 + i}` } : {}),
-          basket_info: { sum: spec.amountCents ?? 2500, currency: spec.currency ?? 'EUR' },
-          payment_context: { auto_capture: true },
-        }),
-        at,
-      );
+      const request: CreateSmartTransactionRequest = { ...template };
+      if (merchantRef !== null) request.merchantRef = count > 1 && spec.merchantRef ? `${merchantRef}-${i + 1}` : merchantRef;
+      if (spec.transactionRef !== null) request.transactionRef = spec.transactionRef ?? `Order ${1000 + i}`;
+      const stx = this.build(account, request, at);
       this.smart.set(stx.id, stx);
       const status = spec.status ?? 'created';
       if (status === 'ok' || status === 'pending') this.applyPayment(stx, status === 'pending' ? 'prepaid' : (this.offeredMethods(stx).find((m) => m !== 'prepaid') ?? 'creditcard'));

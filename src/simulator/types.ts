@@ -248,7 +248,10 @@ export interface SimulatorControl {
   /** The prepayment's money arrives: `pending` → `ok`. */
   settlePrepayment(stxId: string): Promise<SmartTransactionLike>;
   get(stxId: string): SmartTransactionLike | undefined;
-  /** Transactions this desk did not make (secuOffice, another desk), for the account's contract. */
+  /**
+   * Transactions this desk did not make (secuOffice, another desk), for the first account's
+   * contract unless one is named. Returns the first 1000 of them.
+   */
   createForeign(spec?: ForeignTransactionSpec, contractId?: string): Promise<SmartTransactionLike[]>;
   /** The merchant cancels in secuOffice: `cancelled`, `updated` moves on. */
   cancel(stxId: string): Promise<SmartTransactionLike>;

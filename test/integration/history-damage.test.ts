@@ -155,7 +155,7 @@ describe('history schema migrations', () => {
     const db = new DatabaseSync(file);
     expect(userVersion(db)).toBe(SCHEMA_VERSION);
     // Take it back to version 1 by hand, as it was before migration 2 ran.
-    db.exec('DROP TABLE sync_state; ALTER TABLE links DROP COLUMN origin; PRAGMA user_version = 1;');
+    db.exec('DROP TABLE sync_state; ALTER TABLE links DROP COLUMN origin; ALTER TABLE links DROP COLUMN desk_name; PRAGMA user_version = 1;');
     migrate(db, 2);
     expect(userVersion(db)).toBe(2);
     expect(db.prepare("SELECT origin FROM links WHERE merchant_ref = 'LD-v1'").get()).toEqual({ origin: 'this-desk' });

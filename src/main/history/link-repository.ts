@@ -190,15 +190,15 @@ class Statements {
     this.insertLink = db.prepare(`
       INSERT INTO links (id, merchant_ref, stx_id, account_key, history_status, api_status, amount_cents, currency, reference,
         payment_method, paid_with, is_final, is_paid, needs_shipping, created_at, updated_at, paid_at, refunded_cents,
-        has_shipment, origin, record, checksum)
+        has_shipment, origin, desk_name, record, checksum)
       VALUES (:id, :merchant_ref, :stx_id, :account_key, :history_status, :api_status, :amount_cents, :currency, :reference,
-        :payment_method, :paid_with, :is_final, :is_paid, :needs_shipping, :created_at, :updated_at, :paid_at, 0, 0, :origin, :record, :checksum)`);
+        :payment_method, :paid_with, :is_final, :is_paid, :needs_shipping, :created_at, :updated_at, :paid_at, 0, 0, :origin, :desk_name, :record, :checksum)`);
     this.updateLink = db.prepare(`
       UPDATE links SET stx_id = :stx_id, account_key = :account_key, history_status = :history_status, api_status = :api_status,
         amount_cents = :amount_cents, currency = :currency, reference = :reference, payment_method = :payment_method,
         paid_with = :paid_with, is_final = :is_final, is_paid = :is_paid, needs_shipping = :needs_shipping,
         created_at = :created_at, updated_at = :updated_at, paid_at = COALESCE(paid_at, :paid_at),
-        refunded_cents = :refunded_cents, has_shipment = :has_shipment, origin = :origin, record = :record, checksum = :checksum
+        refunded_cents = :refunded_cents, has_shipment = :has_shipment, origin = :origin, desk_name = :desk_name, record = :record, checksum = :checksum
       WHERE id = :id`);
     this.insertSearch = db.prepare('INSERT INTO links_search (rowid, text) VALUES (?, ?)');
     this.deleteSearch = db.prepare('DELETE FROM links_search WHERE rowid = ?');
@@ -623,6 +623,7 @@ function insertStored(statements: Statements, stored: StoredLink, refunds: Refun
     updated_at: columns.updated_at,
     paid_at: columns.is_paid ? now.getTime() : null,
     origin: columns.origin,
+    desk_name: columns.desk_name,
     record: encoded.blob,
     checksum: encoded.checksum,
   });

@@ -103,6 +103,7 @@ export const MIGRATIONS: ReadonlyArray<(db: DatabaseSync) => void> = [
   (db) => {
     db.exec(`
       ALTER TABLE links ADD COLUMN origin TEXT NOT NULL DEFAULT 'this-desk';  -- this-desk, other-desk, elsewhere
+      ALTER TABLE links ADD COLUMN desk_name TEXT;                            -- Settings' desk name where a Link Desk made it
       CREATE TABLE sync_state (
         account_key TEXT PRIMARY KEY,
         state TEXT NOT NULL            -- JSON: cursors of the changed-since query and the backfill

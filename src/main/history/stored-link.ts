@@ -116,6 +116,7 @@ export interface LinkColumns {
   created_at: number;
   updated_at: number;
   origin: LinkOrigin;
+  desk_name: string | null;
   search_text: string;
 }
 
@@ -137,6 +138,7 @@ export function linkColumns(stored: StoredLink, shipped: ShipmentEntry | null, o
     created_at: Date.parse(stored.createdAt),
     updated_at: Date.parse(stored.updatedAt),
     origin,
+    desk_name: stored.deskName ?? null,
     search_text: searchText(stored),
   };
 }

@@ -52,7 +52,6 @@ const TEXT = {
     banner: 'SIMULATOR – Demo-Zahlseite, es fließt kein echtes Geld',
     title: 'Bezahlen',
     reference: 'Referenz',
-    order: 'Bestellnummer',
     method: 'Zahlart',
     pay: 'Jetzt bezahlen',
     fail: 'Fehlgeschlagene Zahlung simulieren',
@@ -79,7 +78,6 @@ const TEXT = {
     banner: 'SIMULATOR – demo payment page, no real money moves',
     title: 'Pay',
     reference: 'Reference',
-    order: 'Order number',
     method: 'Payment method',
     pay: 'Pay now',
     fail: 'Simulate a failed payment',
@@ -149,7 +147,6 @@ function summary(stx: SmartTransaction, language: PageLanguage): string {
   const t = TEXT[language];
   const rows: string[] = [];
   if (stx.transactionRef) rows.push(`<dt>${t.reference}</dt><dd>${escapeHtml(stx.transactionRef)}</dd>`);
-  if (stx.merchantRef) rows.push(`<dt>${t.order}</dt><dd>${escapeHtml(stx.merchantRef)}</dd>`);
   return `<p class="merchant">${escapeHtml(stx.merchant.companyname)}</p>
 <p class="amount" aria-label="${t.amount}">${escapeHtml(formatMoney(stx.basket_info.sum, stx.basket_info.currency, language))}</p>
 ${rows.length > 0 ? `<dl>${rows.join('')}</dl>` : ''}`;

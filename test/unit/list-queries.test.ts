@@ -5,6 +5,7 @@ import {
   apiTimestamp,
   backfillPage,
   backfillQuery,
+  changedSinceCycle,
   changedSincePage,
   changedSinceQuery,
   horizonFrom,
@@ -131,6 +132,23 @@ describe('changed since', () => {
     const { list, asked } = scripted(() => timeout);
     await expect(changedSincePage(list, startChangedSince(at(0), at(-1)))).rejects.toBe(timeout);
     expect(asked).toHaveLength(1);
+  });
+});
+
+describe('a whole changed-since cycle', () => {
+  it('reads every page, carries the fallback form into the next cycle, and stops at maxPages', async () => {
+    const pages = [[stx('E', 0, 14), stx('D', 0, 13)], [stx('C', 0, 12), stx('B', 0, 11)], [stx('A', 0, 10)]];
+    const { list, asked } = scripted((query, index) => (query.q ? refused() : { count: 5, data: pages[index - 1] ?? [] }));
+    const cycle = await changedSinceCycle(list, startChangedSince(at(0), at(-100)), { pageSize: 2 });
+    expect(cycle.items.map((s) => s.id)).toEqual(['E', 'D', 'C', 'B', 'A']);
+    expect(cycle).toMatchObject({ complete: true, refused: ['updated-range'], requests: 4 });
+    expect(cycle.next).toEqual({ form: 'updated-desc', since: at(14), horizon: at(-100), offset: 0 });
+    expect(asked.slice(1).map((q) => q.offset)).toEqual([0, 2, 4]);
+
+    const limited = scripted(() => ({ count: 9, data: [stx('A', 0, 10), stx('B', 0, 11)] }));
+    const partial = await changedSinceCycle(limited.list, startChangedSince(at(0), at(-100)), { pageSize: 2, maxPages: 1 });
+    expect(partial.complete).toBe(false);
+    expect(partial.next).toMatchObject({ form: 'updated-range', since: at(11), offset: 1 });
   });
 });
 

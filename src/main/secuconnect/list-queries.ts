@@ -426,6 +426,42 @@ export function nextCycle(previous: ChangedSinceCursor, seen: Iterable<SmartTran
   return { form: previous.form, since: newest, horizon: previous.horizon, offset: 0 };
 }
 
+export interface ChangedSinceCycle {
+  /** Every transaction read, in the order read; the same id can come twice (it changed meanwhile). */
+  items: SmartTransaction[];
+  /** Where the next cycle starts (form that answered, newest `updated` seen). */
+  next: ChangedSinceCursor;
+  /** Forms refused or ignored during this cycle: the history names `next.form` when non-empty. */
+  refused: string[];
+  requests: number;
+  /** False when `maxPages` ran out first: `next` then resumes where this cycle stopped. */
+  complete: boolean;
+}
+
+/**
+ * A whole "changed since" cycle: every page, at most `maxPages` (the request budget), each
+ * request through `list` (wrap it to spend the budget).
+ */
+export async function changedSinceCycle(
+  list: ListRequest,
+  cursor: ChangedSinceCursor,
+  options: { pageSize?: number; maxPages?: number } = {},
+): Promise<ChangedSinceCycle> {
+  const items: SmartTransaction[] = [];
+  const refused: string[] = [];
+  let requests = 0;
+  let current: ChangedSinceCursor = cursor;
+  for (let pages = 0; pages < (options.maxPages ?? Number.POSITIVE_INFINITY); pages++) {
+    const page = await changedSincePage(list, current, options.pageSize ?? LIST_PAGE_SIZE);
+    items.push(...page.items);
+    refused.push(...page.refused);
+    requests += page.requests;
+    if (!page.next) return { items, next: nextCycle(page.cursor, items), refused, requests, complete: true };
+    current = page.next;
+  }
+  return { items, next: current, refused, requests, complete: false };
+}
+
 export function startBackfill(horizon: string, form: BackfillForm = 'created-range'): BackfillCursor {
   return { form, horizon, offset: 0 };
 }

@@ -31,6 +31,8 @@ export default defineConfig({
       outDir: 'out/preload',
       // A sandboxed preload cannot load ES modules or node_modules: one self-contained CommonJS file.
       externalizeDeps: false,
+      // Main window and customer display each get a standalone file: a sandboxed preload can require only 'electron'.
+      isolatedEntries: true,
       rolldownOptions: {
         input: { index: resolve('src/preload/index.ts'), 'customer-display': resolve('src/preload/customer-display.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },

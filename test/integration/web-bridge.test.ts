@@ -18,7 +18,7 @@ describe.skipIf(!built)('web bridge transport', () => {
   afterAll(() => app.close());
 
   const post = (channel: string, body: string, headers: Record<string, string> = {}) =>
-    fetch(`${origin}/ipc/${channel}`, { method: 'POST', headers: { 'content-type': 'application/json', origin, 'x-link-desk-frame': 'top', ...headers }, body });
+    fetch(`${origin}/ipc/${channel}`, { method: 'POST', headers: { 'content-type': 'application/json', origin, 'x-link-desk-frame': 'top', 'x-link-desk-window': 'main', ...headers }, body });
 
   it('serves the renderer with the stand-in preload and a CSP', async () => {
     const response = await fetch(app.url);
@@ -51,6 +51,57 @@ describe.skipIf(!built)('web bridge transport', () => {
     expect(badShape).toMatchObject({ ok: false, error: { code: 'ipc.invalid_input', fields: { 'settings.environment': expect.any(String) } } });
     const view = await (await post('settings.get', '{}')).json();
     expect(view.value.settings.environment).toBe('demo');
+  });
+
+  it('takes only JSON: text/plain or a form post changes nothing (415)', async () => {
+    const live = JSON.stringify({ settings: { ...DEFAULT_SETTINGS, environment: 'live' } });
+    for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/jsonp']) {
+      const response = await post('settings.save', live, { 'content-type': type });
+      expect(response.status, type).toBe(415);
+      expect(await response.text()).toMatch(/application\/json/);
+    }
+    expect((await post('settings.save', live, { 'content-type': 'application/json; charset=utf-8' })).status).toBe(200);
+    await post('settings.save', JSON.stringify({ settings: DEFAULT_SETTINGS }));
+  });
+
+  it('answers malformed percent-encoding with a clean 400, in IPC and file paths', async () => {
+    const ipc = await post('settings.get%E0%A4%A', '{}');
+    expect(ipc.status).toBe(400);
+    expect(await ipc.text()).toMatch(/percent-encoding/);
+    const file = await fetch(`${origin}/assets/%E0%A4%A.js`);
+    expect(file.status).toBe(400);
+  });
+
+  it('says a body over the limit is too large (413), not that it is not JSON', async () => {
+    const response = await post('links.create', JSON.stringify({ reference: 'x'.repeat(2 * 1024 * 1024) })).catch(() => null);
+    // The bridge answers 413 and closes; fetch may see the answer or the closed socket, never a 200.
+    if (response) {
+      expect(response.status).toBe(413);
+      expect(await response.text()).toMatch(/too large/);
+    }
+    const declared = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = request(`${origin}/ipc/links.create`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', origin, 'content-length': String(5 * 1024 * 1024), 'x-link-desk-window': 'main' },
+      }, (res) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      req.on('error', reject);
+      req.end('{}');
+    });
+    expect(declared.status).toBe(413);
+    expect(declared.text).toMatch(/too large/);
+  });
+
+  it('treats a page that does not say it is the main window like the customer display', async () => {
+    for (const headers of [{ 'x-link-desk-window': 'customer-display' }, { 'x-link-desk-window': '' }]) {
+      const refused = await (await post('secret.set', JSON.stringify({ secret: 'abcdefgh' }), headers)).json();
+      expect(refused).toMatchObject({ ok: false, error: { code: 'ipc.forbidden_sender' } });
+    }
+    const own = await (await post('links.get', JSON.stringify({ merchantRef: 'LD-unknown' }), { 'x-link-desk-window': 'customer-display' })).json();
+    expect(own).toMatchObject({ ok: false, error: { code: 'link.not_found' } });
   });
 
   it('streams main events to the page', async () => {

@@ -7,6 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
 import { extractFile, getRawHeader, listPackage } from '@electron/asar';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -109,6 +110,20 @@ describe.skipIf(process.platform !== 'linux')('packaged app (electron-builder di
       expect(pkg.devDependencies?.[name], `${name} is a dev dependency`).toBeDefined();
       expect(entries.has(`node_modules/${name}`), name).toBe(false);
     }
+  });
+
+  it('holds every package the built main process imports', () => {
+    const mainFiles = [...entries.keys()].filter((p) => p.startsWith('out/main/') && p.endsWith('.js'));
+    const imported = new Set<string>();
+    for (const file of mainFiles) {
+      const code = extractFile(asarPath, file).toString('utf8');
+      for (const [, specifier] of code.matchAll(/(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*)["']((?:@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.:-]*(?:\/[\w.-]+)*)["']/g)) {
+        if (specifier === undefined || specifier === 'electron' || isBuiltin(specifier)) continue;
+        imported.add(specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : specifier.split('/')[0]!);
+      }
+    }
+    expect(imported.size).toBeGreaterThan(2);
+    for (const name of imported) expect(entries.has(`node_modules/${name}/package.json`), `${name} is packaged`).toBe(true);
   });
 
   it('leaves out sources, tests, benchmarks, build scripts, source maps and the web bridge preload', () => {

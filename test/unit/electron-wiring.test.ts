@@ -32,7 +32,7 @@ vi.mock('electron', () => {
   return { BrowserWindow, shell: { openExternal: vi.fn(async () => undefined) } };
 });
 
-const { bindIpc } = await import('../../src/main/electron/ipc-binding');
+const { bindIpc, createWindowRoles } = await import('../../src/main/electron/ipc-binding');
 const { createSecureWindow, denyPermissions, secureWebPreferences } = await import('../../src/main/electron/secure-window');
 const { createSafeShell } = await import('../../src/main/electron/safe-shell');
 const electron = await import('electron');
@@ -46,16 +46,18 @@ describe('Electron wiring', () => {
     const handlers = new Map<string, (event: unknown, payload: unknown) => unknown>();
     const ipcMain = { handle: (name: string, fn: (event: unknown, payload: unknown) => unknown) => handlers.set(name, fn) };
     const dispatch = vi.fn(async () => ({ ok: true as const, value: null }));
-    bindIpc(ipcMain as never, dispatch);
+    bindIpc(ipcMain as never, dispatch, createWindowRoles());
     expect([...handlers.keys()].sort()).toEqual(CHANNEL_NAMES.map((n) => `${IPC_PREFIX}${n}`).sort());
 
     const subFrame = { url: 'file:///app/index.html', parent: { url: 'file:///app/index.html' } };
     await handlers.get(`${IPC_PREFIX}settings.get`)?.({ senderFrame: subFrame }, { x: 1 });
-    expect(dispatch).toHaveBeenLastCalledWith('settings.get', { url: 'file:///app/index.html', isTopFrame: false }, { x: 1 });
+    // Senders never registered as the main window get the customer display's (least) trust.
+    const role = 'customer-display';
+    expect(dispatch).toHaveBeenLastCalledWith('settings.get', { url: 'file:///app/index.html', isTopFrame: false, role }, { x: 1 });
     await handlers.get(`${IPC_PREFIX}settings.get`)?.({ senderFrame: { url: 'file:///app/index.html', parent: null } }, {});
-    expect(dispatch).toHaveBeenLastCalledWith('settings.get', { url: 'file:///app/index.html', isTopFrame: true }, {});
+    expect(dispatch).toHaveBeenLastCalledWith('settings.get', { url: 'file:///app/index.html', isTopFrame: true, role }, {});
     await handlers.get(`${IPC_PREFIX}settings.get`)?.({ senderFrame: null }, {});
-    expect(dispatch).toHaveBeenLastCalledWith('settings.get', { url: '', isTopFrame: false }, {});
+    expect(dispatch).toHaveBeenLastCalledWith('settings.get', { url: '', isTopFrame: false, role }, {});
   });
 
   it('creates windows sandboxed and isolated, unable to navigate or open windows', () => {

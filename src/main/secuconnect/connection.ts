@@ -67,10 +67,11 @@ export function createApiConnection(baseUrl: string): ApiConnection {
   };
 
   // The pool asks here for every new connection: a connection opened in advance (or still being
-  // opened) is handed over instead of dialling again.
+  // opened) is handed over instead of dialling again. Always answered asynchronously: undici's
+  // client hangs when the callback runs before the connector has returned.
   const connect: buildConnector.connector = (options, callback) => {
     void (async () => {
-      if (opening) await opening;
+      await opening;
       const ready = takeSpare();
       if (ready) return callback(null, ready);
       connectNow(options, (error, socket) => {

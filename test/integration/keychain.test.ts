@@ -9,6 +9,7 @@ import { createSettingsHandlers } from '../../src/main/handlers/settings-handler
 import { createSettingsRepository } from '../../src/main/settings-repository';
 import { createEventHub } from '../../src/main/event-hub';
 import { createRedactor } from '../../src/main/redaction';
+import { createOwnerPin, keychainPinVault, OWNER_PIN_ACCOUNT } from '../../src/main/owner-pin';
 import { AppFailure } from '../../src/shared/errors';
 import { DEFAULT_SETTINGS } from '../../src/shared/settings';
 
@@ -17,7 +18,7 @@ const service = `Link Desk vitest ${randomUUID()}`;
 const store = createKeytarSecretStore({ service });
 
 afterEach(async () => {
-  for (const account of ['testing', 'live']) await store.delete(account).catch(() => undefined);
+  for (const account of ['testing', 'live', OWNER_PIN_ACCOUNT]) await store.delete(account).catch(() => undefined);
 });
 
 async function setup() {
@@ -26,7 +27,8 @@ async function setup() {
   const events = createEventHub();
   const seen: unknown[] = [];
   events.subscribe((e) => seen.push(e));
-  const handlers = createSettingsHandlers({ settings, secrets: store, events, redactor: createRedactor() });
+  const ownerPin = createOwnerPin({ vault: keychainPinVault(store), unlockMinutes: () => 5, cost: { N: 2 ** 10, r: 8, p: 1 } });
+  const handlers = createSettingsHandlers({ settings, secrets: store, events, redactor: createRedactor(), ownerPin, onCredentialsChanged: () => undefined });
   return { dataDir, settings, handlers, seen };
 }
 
@@ -76,5 +78,38 @@ describe('client secret in the OS keychain', () => {
     expect((failure as AppFailure).code).toBe('keychain.unavailable');
     expect((failure as AppFailure).message).not.toContain('abc-secret-1');
     expect(await store.has('testing')).toBe(false);
+  });
+
+  it('checks that the keychain answers without reading any stored secret', async () => {
+    const read: string[] = [];
+    const fake = {
+      getPassword: async (_service: string, account: string) => {
+        read.push(account);
+        return null;
+      },
+      setPassword: async () => undefined,
+      deletePassword: async () => true,
+      findCredentials: async () => {
+        read.push('* every secret *');
+        return [];
+      },
+    };
+    const probed = createKeytarSecretStore({ service, loadKeytar: async () => fake });
+    expect(await probed.availability()).toEqual({ available: true });
+    expect(read).toHaveLength(1);
+    expect(read[0]).not.toMatch(/^(testing|live|custom:|owner-pin)/);
+  });
+
+  it('keeps the owner PIN hash in the real keychain, in no file and in no view', async () => {
+    const { dataDir, handlers, seen } = await setup();
+    const view = await handlers['pin.set']({ pin: '86420' });
+    expect(view.pin).toMatchObject({ set: true });
+    const record = await store.get(OWNER_PIN_ACCOUNT);
+    const { hash } = JSON.parse(record ?? '{}') as { hash: string };
+    expect(hash.length).toBeGreaterThan(20);
+    for (const file of await readdir(dataDir)) expect(await readFile(join(dataDir, file), 'utf8')).not.toContain(hash);
+    expect(JSON.stringify([view, seen, await handlers['pin.status']({})])).not.toContain(hash);
+    await handlers['pin.remove']({});
+    expect(await store.get(OWNER_PIN_ACCOUNT)).toBeNull();
   });
 });

@@ -13,7 +13,7 @@ import { createLinkService, type LinkService } from './links/link-service';
 import { outcomeNotification, type Notifier } from './notifications';
 import { createFollowUpActions } from './links/follow-up';
 import { createRequestBudget, type RequestBudget } from './watcher/request-budget';
-import { createStatusWatcher, type StatusWatcher } from './watcher/status-watcher';
+import { createAccountSync, type AccountSync } from './sync/account-sync';
 import { createWarmUp } from './secuconnect/warm-up';
 import { toCsv } from '../shared/csv';
 import { resolveUiLanguage, type UiLanguage } from '../shared/i18n';
@@ -42,7 +42,7 @@ export interface AppCoreDeps {
   logError?: (line: string) => void;
   /** Per-account request budget; tests and benchmarks pass their own. */
   budget?: RequestBudget;
-  /** Whether to start the background watcher (tests drive `watcher.tick()` themselves). */
+  /** Whether to start the account sync (the background watcher; tests drive `sync.tick()` themselves). */
   startWatcher?: boolean;
   /** Tests only: the Demo simulator with control routes, or one simulator shared by several cores. */
   demoSimulator?: DemoSimulatorHostOptions;
@@ -58,7 +58,7 @@ export interface AppCore {
   events: EventHub;
   history: LinkRepository;
   links: LinkService;
-  watcher: StatusWatcher;
+  sync: AccountSync;
   /** The Demo simulator's origin once it runs. */
   demoOrigin(): string | null;
   /** The embedded Demo simulator (started on first use); tests drive its control API. */
@@ -120,10 +120,14 @@ export async function createAppCore(deps: AppCoreDeps): Promise<AppCore> {
     onOutcome: (record, outcome) => deps.notifier.notify(outcomeNotification(record, outcome, uiLanguage())),
   });
   const followUp = createFollowUpActions({ links, history });
-  const watcher = createStatusWatcher({
+  // The background watcher is the account sync: one "changed since" query per cycle, whatever waits.
+  const sync = createAccountSync({
     history,
     links,
-    currentAccountKey: async () => (await resolveAccount()).key,
+    resolveAccount,
+    budget,
+    restoring: history.recovery !== null,
+    logError,
   });
 
   const countWaiting = () => history.countWaiting();
@@ -172,6 +176,7 @@ export async function createAppCore(deps: AppCoreDeps): Promise<AppCore> {
     'links.create': (input) => links.create(input),
     'links.get': async ({ merchantRef }) => links.get(merchantRef),
     'links.refresh': ({ merchantRef }) => links.refresh(merchantRef),
+    'links.retry': ({ merchantRef }) => links.retry(merchantRef),
     'shell.openExternal': async ({ url }) => {
       const demoOrigin = demo.origin();
       if (!isAllowedExternalUrl(url, { extraOrigins: demoOrigin ? [demoOrigin] : [] })) return { opened: false };
@@ -196,12 +201,14 @@ export async function createAppCore(deps: AppCoreDeps): Promise<AppCore> {
       const day = new Date().toISOString().slice(0, 10);
       return { csv: toCsv(records, { separator, locale: uiLanguage() }), fileName: `link-desk-${day}.csv`, rows: records.length };
     },
+    'overview.get': async (query) => history.overview(query),
     'history.status': async () => {
       const recovery = history.recovery;
       return {
-        recovery: recovery ? { damagedLines: recovery.lostLinks, setAsideFiles: recovery.setAsideFiles } : null,
+        recovery,
         waitingCount: countWaiting(),
         expiredCount: history.countExpired(settings.load().linkExpiryDays, new Date()),
+        sync: sync.status(),
       };
     },
   };
@@ -218,7 +225,7 @@ export async function createAppCore(deps: AppCoreDeps): Promise<AppCore> {
   if (settings.load().environment === 'demo') void demo.get().catch((error: unknown) => logError(`[demo] simulator did not start: ${describe(error)}`));
   // Links whose create answer was lost (crash, network) are settled in the background at start.
   void links.reconcileUnfinished().catch((error: unknown) => logError(`[links] reconcile at start failed: ${describe(error)}`));
-  if (deps.startWatcher !== false) watcher.start();
+  if (deps.startWatcher !== false) sync.start();
   void warmUp.signal();
   warmUp.start();
 
@@ -228,7 +235,7 @@ export async function createAppCore(deps: AppCoreDeps): Promise<AppCore> {
     events,
     history,
     links,
-    watcher,
+    sync,
     demoOrigin: () => demo.origin(),
     demo,
     log,
@@ -237,7 +244,7 @@ export async function createAppCore(deps: AppCoreDeps): Promise<AppCore> {
     async dispose() {
       warmUp.stop();
       settings.dispose();
-      watcher.stop();
+      sync.stop();
       if (waitingTimer) clearTimeout(waitingTimer);
       await history.close();
       await demo.stop();

@@ -39,6 +39,7 @@ function setup(overrides: Partial<HandlerTable> = {}, requireOwnerPin?: () => Pr
     'history.query': unused,
     'history.exportCsv': unused,
     'history.status': unused,
+    'overview.get': unused,
     'account.warmUp': async () => ({}),
     'pin.status': async () => pin,
     'pin.unlock': async () => pin,

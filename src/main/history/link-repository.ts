@@ -18,6 +18,8 @@ import {
 } from './stored-link';
 import { checkInBackground, isDatabaseCorruption, openDatabase, rebuildFromDamaged, type SalvageRow } from './database';
 import { parseHistorySearch, searchText } from './search-text';
+import { computeOverview } from './overview';
+import type { Overview, OverviewQuery } from '../../shared/overview';
 
 /** What was found damaged or missing; the history screen tells the merchant. */
 export interface HistoryRecovery {
@@ -84,6 +86,8 @@ export interface LinkRepository {
   /** Unpaid links older than the app-side expiry. */
   expired(expiryDays: number, now: Date): LinkRecord[];
   countExpired(expiryDays: number, now: Date): number;
+  /** The Overview screen's figures for a creation-day range, added up in SQL (overview.ts). */
+  overview(query: OverviewQuery): Overview;
   /** Damage found at open or since; can change after open (background check, rows read later). */
   readonly recovery: HistoryRecovery | null;
   /** merchantRefs of rows kept aside because their checksum failed (to be fetched again from the account). */
@@ -563,6 +567,10 @@ class SqliteLinkRepository implements LinkRepository {
     const filter = this.expiredWhere(expiryDays, now);
     if (!filter) return 0;
     return this.guarded(() => z.object({ count: z.number() }).parse(this.db.prepare(`SELECT COUNT(*) AS count FROM links WHERE ${filter.sql}`).get(filter.before)).count);
+  }
+
+  overview(query: OverviewQuery): Overview {
+    return this.guarded(() => computeOverview(this.db, query));
   }
 
   damagedRefs(): string[] {

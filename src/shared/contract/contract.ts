@@ -3,6 +3,7 @@ import { AppErrorSchema } from '../errors';
 import { EnvironmentSchema, PinStatusSchema, SettingsSchema, SettingsViewSchema } from '../settings';
 import { CreateLinkInputSchema, LinkRecordSchema, RefundInputSchema, ShipInputSchema } from '../link';
 import { HistoryPageSchema, HistoryQuerySchema } from '../history-query';
+import { OverviewQuerySchema, OverviewSchema } from '../overview';
 import type { ChannelName, CUSTOMER_DISPLAY_CHANNELS } from './channel-names';
 
 /**
@@ -83,6 +84,8 @@ export const CONTRACT = {
    * most one API request per link in flight and a minimum interval, whoever asks.
    */
   'links.refresh': { input: MerchantRefInput, output: LinkRecordSchema },
+  /** "Try again" after a failed or unconfirmed create: the account is asked first, a new link made only if it has none. */
+  'links.retry': { input: MerchantRefInput, output: LinkRecordSchema },
   /** Opens a payment page or a mailto: URL through the allow-listed shell; false when refused. */
   'shell.openExternal': { input: z.object({ url: z.string().min(1).max(8000) }).strict(), output: z.object({ opened: z.boolean() }) },
   /**
@@ -109,11 +112,27 @@ export const CONTRACT = {
   'history.status': {
     input: NoInput,
     output: z.object({
-      recovery: z.object({ damagedLines: z.number().int(), setAsideFiles: z.array(z.string()) }).nullable(),
+      /** Damage or loss found in the history database, and what was kept (see src/main/history). */
+      recovery: z.object({
+        lostLinks: z.number().int(),
+        keptLinks: z.number().int().nullable(),
+        setAsideFiles: z.array(z.string()),
+        databaseMissing: z.boolean(),
+      }).nullable(),
       waitingCount: z.number().int(),
       expiredCount: z.number().int(),
+      /** The account sync: backfill progress, a fallback query form in use, links brought back. */
+      sync: z.object({
+        backfill: z.object({ done: z.boolean(), read: z.number().int(), total: z.number().int().nullable() }),
+        fallback: z.object({ changedSince: z.string().nullable(), backfill: z.string().nullable() }),
+        lastSyncAt: z.string().nullable(),
+        failing: z.boolean(),
+        restoredLinks: z.number().int(),
+      }),
     }),
   },
+  /** The Overview screen's figures for a creation-day range, added up in SQL in main (issue 11). */
+  'overview.get': { input: OverviewQuerySchema, output: OverviewSchema },
   /** Whether an owner PIN is set and open right now (never the PIN or its hash). */
   'pin.status': { input: NoInput, output: PinStatusSchema },
   /** Opens the protected actions for `pinUnlockMinutes`; `pin.wrong` / `pin.locked` otherwise. */

@@ -5,18 +5,20 @@
 //   build/icon.ico           Windows (NSIS installer, .exe resource; 16–256 px)
 //   build/icon.icns          macOS (app bundle, dmg; 16–1024 px incl. Retina variants)
 //   build/icon.png           1024 px, for anything that wants one large PNG
-// Run it again after changing build/icon.svg.
+// Run it again after changing build/icon.svg. `node scripts/make-icons.mjs <dir>` writes into <dir> instead
+// (the packaging test compares that with the committed icons).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
 
 const require = createRequire(import.meta.url);
 const icoEndec = require('ico-endec');
 const icns = require('icns-lib');
 
-const buildDir = join(import.meta.dirname, '..', 'build');
-const svg = readFileSync(join(buildDir, 'icon.svg'));
+const sourceDir = join(import.meta.dirname, '..', 'build');
+const buildDir = process.argv[2] ? resolve(process.argv[2]) : sourceDir;
+const svg = readFileSync(join(sourceDir, 'icon.svg'));
 
 const LINUX_SIZES = [16, 24, 32, 48, 64, 128, 256, 512];
 const WINDOWS_SIZES = [16, 24, 32, 48, 64, 128, 256];

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
@@ -293,6 +293,8 @@ export class SimulatorState {
     const until = spec.createdUntil !== undefined ? Date.parse(spec.createdUntil) : from;
     if (until < from) throw new SimulatorControlError(409, 'createdUntil lies before created');
     const origin = spec.origin ?? 'elsewhere';
+    // Link Desk's merchantRef form: `LD-<desk id, 8 hex>-<22 base64url>` (src/main/desk-identity.ts).
+    const otherDesk = spec.deskId ?? randomBytes(4).toString('hex');
     // Checked once: a backfill benchmark seeds 100 000 of these.
     const template = parseWith(CreateSmartTransactionSchema, {
       is_demo: true,
@@ -304,7 +306,8 @@ export class SimulatorState {
     const created: SmartTransaction[] = [];
     for (let i = 0; i < count; i++) {
       const at = isoWithOffset(new Date(count > 1 ? from + Math.round(((until - from) * i) / (count - 1)) : from));
-      const merchantRef = spec.merchantRef !== undefined ? spec.merchantRef : origin === 'other-desk' ? `LD-${randomUUID()}` : null;
+      const merchantRef =
+        spec.merchantRef !== undefined ? spec.merchantRef : origin === 'other-desk' ? `LD-${otherDesk}-${randomBytes(16).toString('base64url')}` : null;
       const request: CreateSmartTransactionRequest = { ...template };
       if (merchantRef !== null) request.merchantRef = count > 1 && spec.merchantRef ? `${merchantRef}-${i + 1}` : merchantRef;
       if (spec.transactionRef !== null) request.transactionRef = spec.transactionRef ?? `Order ${1000 + i}`;

@@ -192,9 +192,11 @@ export type Fault =
 export interface ForeignTransactionSpec {
   /**
    * `elsewhere` (default): made outside Link Desk, no merchantRef unless one is given;
-   * `other-desk`: another Link Desk desk, merchantRef `LD-<uuid>` unless one is given.
+   * `other-desk`: another Link Desk desk, merchantRef `LD-<desk id>-<22 base64url>` unless one is given.
    */
   origin?: 'elsewhere' | 'other-desk';
+  /** The other desk's id (8 hex) in its merchantRefs; default a random one. */
+  deskId?: string;
   /** `null` = none; omitted = the origin's default. */
   merchantRef?: string | null;
   amountCents?: number;
@@ -211,6 +213,7 @@ export interface ForeignTransactionSpec {
 
 export const ForeignTransactionSpecSchema = z.strictObject({
   origin: z.enum(['elsewhere', 'other-desk']).optional(),
+  deskId: z.string().regex(/^[0-9a-f]{8}$/).optional(),
   merchantRef: z.string().min(1).max(200).nullable().optional(),
   amountCents: z.number().int().positive().max(100_000_000).optional(),
   currency: z.string().regex(/^[A-Z]{3}$/).optional(),

@@ -144,7 +144,9 @@ describe('transactions made elsewhere', () => {
     expect(office.transactions).toHaveLength(1);
 
     const [desk] = await sim.control.createForeign({ origin: 'other-desk' });
-    expect(desk?.merchantRef).toMatch(/^LD-[0-9a-f-]{36}$/);
+    expect(desk?.merchantRef).toMatch(/^LD-[0-9a-f]{8}-[A-Za-z0-9_-]{22}$/);
+    const [named] = await sim.control.createForeign({ origin: 'other-desk', deskId: 'de5c0002' });
+    expect(named?.merchantRef).toMatch(/^LD-de5c0002-[A-Za-z0-9_-]{22}$/);
     expect((await lookupByMerchantRef(list, desk?.merchantRef ?? '')).found?.id).toBe(desk?.id);
 
     const bulk = await call(sim, 'POST', '/__control/transactions', {
@@ -153,7 +155,7 @@ describe('transactions made elsewhere', () => {
     expect(bulk.json.count).toBe(1000);
     expect(bulk.json.data).toHaveLength(100);
     expect(bulk.json.data[1].merchantRef).toBe('SHOP-7-2');
-    expect((await client.listSmartTransactions({ count: 1 })).count).toBe(before.count + 1002);
+    expect((await client.listSmartTransactions({ count: 1 })).count).toBe(before.count + 1003);
     expect((await call(sim, 'POST', '/__control/transactions', { body: { count: 0 } })).status).toBe(400);
     expect((await call(sim, 'POST', '/__control/transactions', { body: { sneaky: true } })).status).toBe(400);
 

@@ -13,15 +13,16 @@ export const ACCOUNT_FIELD_LABELS: Record<AccountField, PlainKey> = {
 
 /**
  * What is still missing to reach secupay with these (saved) settings. Demo needs nothing. The
- * secret counts only where a keychain can hold it (otherwise Settings says that instead).
+ * secret is checked when `secret` is given, and only where a keychain can hold it (otherwise
+ * Settings says that instead); saving leaves it out, because it is entered after saving.
  */
-export function missingAccountFields(settings: Settings, secret: { stored: boolean; keychainAvailable: boolean }): AccountField[] {
+export function missingAccountFields(settings: Settings, secret?: { stored: boolean; keychainAvailable: boolean }): AccountField[] {
   if (settings.environment === 'demo') return [];
   const missing: AccountField[] = [];
   if (settings.environment === 'custom' && settings.customBaseUrl.trim() === '') missing.push('customBaseUrl');
   if (settings.clientId.trim() === '') missing.push('clientId');
   if (settings.contractId.trim() === '') missing.push('contractId');
-  if (!secret.stored && secret.keychainAvailable) missing.push('secret');
+  if (secret && !secret.stored && secret.keychainAvailable) missing.push('secret');
   return missing;
 }
 

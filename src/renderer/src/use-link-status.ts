@@ -4,8 +4,13 @@ import type { LinkRecord } from '../../shared/link';
 import { isFinalStatus } from '../../shared/status';
 import { call, subscribe } from './api';
 
-/** The buyer is paying right now: ask often. Main coalesces, so two windows do not double it. */
-export const POLL_INTERVAL_MS = 2500;
+/**
+ * The buyer is paying right now: ask often. Asking is cheap: main coalesces (at most one API
+ * request per link per `minRefreshIntervalMs`, whoever asks), so this only decides how soon after
+ * main's interval has passed the next request goes out. A payment shows after at most
+ * main's interval + this + one round trip.
+ */
+export const POLL_INTERVAL_MS = 250;
 const HIDDEN_INTERVAL_MS = 10_000;
 const FIRST_RETRY_MS = 2000;
 const MAX_RETRY_MS = 30_000;

@@ -46,7 +46,7 @@ export function SettingsScreen({ view, onSaved }: { view: SettingsView; onSaved:
   /** Marks the fields in the form (next to each: why) on top of what is already marked. */
   const markFields = (fields: readonly AccountField[], message: string) =>
     setErrors((current) => ({ ...current, ...Object.fromEntries(fields.map((f) => [f, message])) }));
-  const missingNow = (saved: SettingsView) =>
+  const missingForTest = (saved: SettingsView) =>
     missingAccountFields(saved.settings, { stored: saved.secretStored, keychainAvailable: saved.keychain.available });
 
   const testConnection = async () => {
@@ -54,7 +54,7 @@ export function SettingsScreen({ view, onSaved }: { view: SettingsView; onSaved:
       setConnectionFeedback(say('warning', 'settings.testConnection.unsaved'));
       return;
     }
-    const missing = missingNow(view);
+    const missing = missingForTest(view);
     if (missing.length > 0) {
       markFields(missing, 'validation.needed_for_account');
       setConnectionFeedback({ tone: 'warning', text: (t) => t('settings.testConnection.missing', { fields: fieldNames(missing, t) }) });
@@ -105,7 +105,7 @@ export function SettingsScreen({ view, onSaved }: { view: SettingsView; onSaved:
       setDraft(structuredClone(result.value.settings));
       onSaved(result.value);
       // Testing/Live without what the connection needs saves, but says what is still missing.
-      const missing = missingNow(result.value);
+      const missing = missingAccountFields(result.value.settings);
       if (missing.length === 0) return setFeedback(say('success', 'settings.saved'));
       markFields(missing, 'validation.needed_for_account');
       const environment = result.value.settings.environment;

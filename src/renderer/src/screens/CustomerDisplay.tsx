@@ -52,7 +52,7 @@ function DisplayBody({ record, offline }: Pick<ReturnType<typeof useLinkStatus>,
     <main className={`customer-display tone-${statusTone(record.status)}`} data-testid="customer-display">
       {record.isDemo && <p className="display-demo">{t('link.demo')}</p>}
       <p className="display-amount" data-testid="display-amount">{amount}</p>
-      {record.reference && <p className="display-reference">{record.reference}</p>}
+      {record.reference && <p className="display-reference" title={record.reference}>{record.reference}</p>}
       {record.paymentUrl && <QrCode url={record.paymentUrl} label={t('link.qrLabel')} className="display-qr" />}
       <p className="display-scan">{t('display.scan')}</p>
       <p className={`display-status status-${statusTone(record.status)}`} data-testid="display-status" aria-live="polite">

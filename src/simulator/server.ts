@@ -551,6 +551,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
   // ---- control API: for tests and e2e only, never part of the real API ----------------------
 
+  /**
+   * Only with `testControl` (404 otherwise):
+   * - `POST /__control/transactions` a ForeignTransactionSpec (+ `contractId`) → `{count, data: first 100}`
+   * - `GET /__control/transactions/<STX>` → the transaction, whoever owns it
+   * - `POST /__control/transactions/<STX>/pay` `{method?}` | `fail` | `abort` | `settle` | `cancel`
+   * - `POST /__control/faults` a {@link Fault} (`times` may be `"Infinity"`), `DELETE /__control/faults`
+   * - `POST /__control/tokens/expire`; `GET /__control/stats` → `{tokenRequests, totalRequests, requests}`; `DELETE` resets
+   */
   async function handleControl(ex: Exchange, url: URL): Promise<void> {
     const method = ex.req.method ?? 'GET';
     const parts = url.pathname.split('/').filter(Boolean).slice(1);

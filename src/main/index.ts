@@ -56,6 +56,9 @@ function sendToWindows(event: AppEvent): void {
   customerDisplay?.forward(event);
 }
 
+// Windows shows notifications only for the AppUserModelID the installer's shortcut carries: appId in electron-builder.cjs.
+if (process.platform === 'win32') app.setAppUserModelId('app.linkdesk.desk');
+
 // One Link Desk per user: a second start focuses the first window instead of watching links twice.
 if (!app.requestSingleInstanceLock()) {
   app.quit();

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { isBuiltin } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import { join } from 'node:path';
 import { extractFile, getRawHeader, listPackage } from '@electron/asar';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -124,6 +124,12 @@ describe.skipIf(process.platform !== 'linux')('packaged app (electron-builder di
     }
     expect(imported.size).toBeGreaterThan(2);
     for (const name of imported) expect(entries.has(`node_modules/${name}/package.json`), `${name} is packaged`).toBe(true);
+  });
+
+  it('gives Windows the installer’s appId as AppUserModelID (else notifications stay silent)', () => {
+    const { appId } = createRequire(import.meta.url)('../../electron-builder.cjs') as { appId: string };
+    const main = extractFile(asarPath, 'out/main/index.js').toString('utf8');
+    expect(main).toMatch(new RegExp(`setAppUserModelId\\(["']${appId.replaceAll('.', '\\.')}["']\\)`));
   });
 
   it('leaves out sources, tests, benchmarks, build scripts, source maps and the web bridge preload', () => {

@@ -153,7 +153,8 @@ export function createOwnerPin(deps: OwnerPinDeps): OwnerPin {
     status: async () => {
       try {
         return statusOf(await read());
-      } catch {
+      } catch (error) {
+        deps.warn?.(`[pin] the keychain did not answer, protected actions stay closed: ${String(error)}`);
         // The keychain is not answering; the marker says a PIN exists, so it counts as closed.
         return { set: true, unlockedUntil: null, lockedUntil: null };
       }

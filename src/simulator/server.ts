@@ -126,9 +126,10 @@ function send(ex: Exchange, status: number, reason: string | undefined, headers:
   if (ex.answerDelayMs > 0) {
     const delay = ex.answerDelayMs;
     ex.answerDelayMs = 0;
+    // unref: a late answer must not keep a stopped simulator's process alive.
     setTimeout(() => {
       if (!ex.res.destroyed) send(ex, status, reason, headers, body);
-    }, delay);
+    }, delay).unref();
     return;
   }
   if (ex.dropAnswer) {

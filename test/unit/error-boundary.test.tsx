@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, fireEvent, render, screen } from '@testing-library/react';
-import { ErrorBoundary, ScreenCrashed } from '../../src/renderer/src/components/ErrorBoundary';
+import { ErrorBoundary, ScreenCrashed, reportUncaughtErrors } from '../../src/renderer/src/components/ErrorBoundary';
 import { I18nProvider } from '../../src/renderer/src/i18n';
 
 afterEach(cleanup);
@@ -55,5 +55,14 @@ describe('error boundary', () => {
     rerender(<Screen screenName="history" lang="de" />);
     rerender(<Screen screenName="new" lang="de" />);
     expect(screen.getByText('New link form')).toBeTruthy();
+  });
+
+  it('reports errors no boundary sees: a failed promise in an event handler', async () => {
+    const target = new EventTarget() as unknown as Window;
+    reportUncaughtErrors(target);
+    const event = Object.assign(new Event('unhandledrejection'), { reason: new RangeError('page 7 of 3') });
+    target.dispatchEvent(event);
+    await vi.waitFor(() => expect(reports).toHaveLength(1));
+    expect(reports[0]).toMatchObject({ where: 'promise', message: 'RangeError: page 7 of 3' });
   });
 });

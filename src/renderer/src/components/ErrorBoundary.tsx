@@ -56,3 +56,13 @@ export function ScreenCrashed({ onRetry }: { onRetry: () => void }) {
     </section>
   );
 }
+
+/** Errors no boundary sees (event handlers, promises) go to the log file too. */
+export function reportUncaughtErrors(target: Window = window): void {
+  const report = (where: string, reason: unknown) => {
+    const error = reason instanceof Error ? reason : new Error(String(reason));
+    void call('log.report', { where, message: `${error.name}: ${error.message}`.slice(0, 2000), stack: (error.stack ?? '').slice(0, 8000) });
+  };
+  target.addEventListener('error', (event) => report('window', event.error ?? event.message));
+  target.addEventListener('unhandledrejection', (event) => report('promise', event.reason));
+}

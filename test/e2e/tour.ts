@@ -117,16 +117,17 @@ async function backToShell(page: Page): Promise<void> {
   for (let i = 0; i < 3 && (await page.locator('dialog[open], .row-menu-list').count()) > 0; i++) await page.keyboard.press('Escape');
 }
 
-async function nav(page: Page, index: 0 | 1 | 2, screen: string): Promise<void> {
+/** A sidebar item, found by the shortcut shown on it (the order of the items may change). */
+async function nav(page: Page, key: 'N' | 'O' | 'H' | ',', screen: string): Promise<void> {
   await backToShell(page);
-  await page.locator('.nav-item').nth(index).click();
+  await page.locator('.nav-item', { has: page.locator('kbd', { hasText: new RegExp(`^(Ctrl\\+|⌘)${key}$`) }) }).click();
   await page.locator(`${screen} h1`).first().waitFor();
   // The app keeps the scroll position across screens; every stop starts at the top.
   await page.locator('.content').evaluate((content) => content.scrollTo(0, 0));
 }
 
 async function openHistory(page: Page): Promise<void> {
-  await nav(page, 1, '.history-screen');
+  await nav(page, 'H', '.history-screen');
   await page.getByTestId('history-row').first().waitFor();
 }
 
@@ -161,11 +162,11 @@ async function customerDisplay(page: Page, record: LinkRecord, ready: string): P
 /** Every screen and dialog, in an order that needs no reloads. The last stop leaves Demo mode. */
 export function tourStops(bridge: RunningBridgeApp, links: SeededLinks): TourStop[] {
   return [
-    { name: 'new-link', enter: (page) => nav(page, 0, '.new-link') },
+    { name: 'new-link', enter: (page) => nav(page, 'N', '.new-link') },
     {
       name: 'new-link-expanded-errors',
       enter: async (page) => {
-        await nav(page, 0, '.new-link');
+        await nav(page, 'N', '.new-link');
         const closed = page.locator('.disclosure-toggle[aria-expanded="false"]');
         while ((await closed.count()) > 0) await closed.first().click();
         await page.locator('#customer-fields input[type="email"]').fill('not-an-e-mail');
@@ -189,16 +190,17 @@ export function tourStops(bridge: RunningBridgeApp, links: SeededLinks): TourSto
         await page.getByTestId('paid-banner').waitFor();
       },
     },
+    { name: 'overview', enter: (page) => nav(page, 'O', '.overview-screen') },
     { name: 'history', enter: openHistory },
     { name: 'history-row-menu', enter: (page) => rowMenu(page, links.long) },
     { name: 'dialog-cancel', enter: (page) => rowDialog(page, links.long, 'cancel') },
     { name: 'dialog-ship', enter: (page) => rowDialog(page, links.invoice, 'ship') },
     { name: 'dialog-refund', enter: (page) => rowDialog(page, links.paid, 'refund') },
-    { name: 'settings', enter: (page) => nav(page, 2, '.settings') },
+    { name: 'settings', enter: (page) => nav(page, ',', '.settings') },
     {
       name: 'settings-custom',
       enter: async (page) => {
-        await nav(page, 2, '.settings');
+        await nav(page, ',', '.settings');
         await page.locator('.env-choice input[value="custom"]').check();
         await page.locator('.settings .grid-2 input').first().waitFor();
       },
@@ -210,7 +212,7 @@ export function tourStops(bridge: RunningBridgeApp, links: SeededLinks): TourSto
       enter: async (page) => {
         await backToShell(page);
         await saveSettings(bridge, { environment: 'testing', clientId: 'merchant-client-7', contractId: 'GCR_2H69XY35227V2VKP9WRA3SJ0W95RP0' });
-        await nav(page, 2, '.settings');
+        await nav(page, ',', '.settings');
         await page.locator('.secret-row').waitFor();
       },
     },

@@ -26,7 +26,7 @@ import { createInMemorySecretStore, type SecretStore } from '../src/main/secret-
 import { DEMO_ACCOUNT, startSimulator, type RunningSimulator } from '../src/simulator';
 import { DEFAULT_SETTINGS } from '../src/shared/settings';
 import { sharedTokenCache } from '../src/main/secuconnect';
-import { QR_PAINTED_MARK } from '../src/renderer/src/bench-marks';
+import { CREATED_MARK, QR_PAINTED_MARK } from '../src/renderer/src/bench-marks';
 
 const { values: args } = parseArgs({
   options: {
@@ -189,6 +189,8 @@ interface Sample {
   /** Enter → first request reached the relay, and last answer left the relay → QR painted (the app's own time). */
   beforeFirstMs: number;
   afterLastMs: number;
+  /** Of that: the answer reaching the renderer → QR painted. */
+  renderMs: number;
 }
 
 /** Length of the longest chain of requests in which each was sent only after the previous one was answered. */
@@ -255,14 +257,15 @@ async function typeAndCreate(page: Page, relay: Relay): Promise<Sample> {
   await amount.press('Enter');
   await page.getByTestId('qr-code').waitFor();
   const handle = await page.waitForFunction(
-    ([enter, painted]) => {
+    ([enter, created, painted]) => {
       const a = performance.getEntriesByName(enter, 'mark')[0];
+      const c = performance.getEntriesByName(created, 'mark')[0];
       const b = performance.getEntriesByName(painted, 'mark')[0];
-      return a && b ? { from: performance.timeOrigin + a.startTime, to: performance.timeOrigin + b.startTime } : null;
+      return a && b && c ? { from: performance.timeOrigin + a.startTime, to: performance.timeOrigin + b.startTime, renderMs: b.startTime - c.startTime } : null;
     },
-    [ENTER_MARK, QR_PAINTED_MARK] as const,
+    [ENTER_MARK, CREATED_MARK, QR_PAINTED_MARK] as const,
   );
-  const { from, to } = (await handle.jsonValue()) as { from: number; to: number };
+  const { from, to, renderMs } = (await handle.jsonValue()) as { from: number; to: number; renderMs: number };
   // Answers may still be on their way back to the relay's log; let them land.
   await sleep(20);
   const window = relay.requests.filter((r) => r.answeredAt >= from && r.sentAt <= to);
@@ -273,13 +276,18 @@ async function typeAndCreate(page: Page, relay: Relay): Promise<Sample> {
     window,
     beforeFirstMs: window.length > 0 ? firstSent - from : Number.NaN,
     afterLastMs: window.length > 0 ? to - lastAnswered : Number.NaN,
+    renderMs,
   };
 }
 
-/** The customer pays, so neither the screen nor the watcher keeps polling that link. */
-async function payLatest(simulator: RunningSimulator, relay: Relay): Promise<void> {
+/**
+ * The customer pays and the screen shows it: then neither the screen nor the watcher polls that
+ * link any more, so an idle is really idle (no request renews the token or the connection).
+ */
+async function payLatest(page: Page, simulator: RunningSimulator, relay: Relay): Promise<void> {
   const id = relay.createdIds.at(-1);
   if (id) await simulator.control.pay(id).catch(() => undefined);
+  await page.getByTestId('paid-banner').waitFor({ timeout: 15_000 });
 }
 
 async function nextCustomer(page: Page): Promise<void> {
@@ -317,7 +325,7 @@ async function rightAfterAnother(setup: ScenarioSetup): Promise<Sample[]> {
     const page = await openPage(setup.browser, app);
     await typeAndCreate(page, setup.relay); // the one before
     for (let i = 0; i < SAMPLES; i++) {
-      await payLatest(setup.simulator, setup.relay);
+      await payLatest(page, setup.simulator, setup.relay);
       await nextCustomer(page);
       samples.push(await typeAndCreate(page, setup.relay));
     }
@@ -334,13 +342,13 @@ async function afterLongIdle(setup: ScenarioSetup): Promise<Sample[]> {
     const page = await openPage(setup.browser, app);
     for (let i = 0; i < SAMPLES; i++) {
       await typeAndCreate(page, setup.relay);
-      await payLatest(setup.simulator, setup.relay);
+      await payLatest(page, setup.simulator, setup.relay);
       await nextCustomer(page);
       // The amount field already has the focus: only typing tells the app a customer is there.
       await sleep(SHORT_TOKEN_LIFE_S * 1000 + 1000);
       setup.relay.closeIdle();
       samples.push(await typeAndCreate(page, setup.relay));
-      await payLatest(setup.simulator, setup.relay);
+      await payLatest(page, setup.simulator, setup.relay);
       await nextCustomer(page);
     }
   } finally {
@@ -360,7 +368,7 @@ async function firstAfterStart(setup: ScenarioSetup): Promise<Sample[]> {
     try {
       const page = await openPage(setup.browser, app);
       samples.push(await typeAndCreate(page, setup.relay));
-      await payLatest(setup.simulator, setup.relay);
+      await payLatest(page, setup.simulator, setup.relay);
       await page.close();
     } finally {
       await app.close();
@@ -384,7 +392,8 @@ function report(name: string, samples: readonly Sample[]): void {
   console.info(`  ${name.padEnd(34)} median ${ms.toFixed(0).padStart(4)} ms = ${(ms / RTT_MS).toFixed(2)} round trips  goal ≤ ${GOAL_MS.toFixed(0)} ms  ${verdict}`);
   console.info(`  ${''.padEnd(34)} sequential requests ${sequential}, on new connections ${newConnections}; all: ${samples.map((s) => s.ms.toFixed(0)).join(' ')} ms`);
   console.info(`  ${''.padEnd(34)} median sample: ${describeRequests(typical.window)}; app's own time: ` +
-    `Enter → first request ${typical.beforeFirstMs.toFixed(0)} ms, last answer → QR ${typical.afterLastMs.toFixed(0)} ms`);
+    `Enter → first request ${typical.beforeFirstMs.toFixed(0)} ms, last answer → QR ${typical.afterLastMs.toFixed(0)} ms ` +
+    `(of that, answer in the renderer → QR ${typical.renderMs.toFixed(0)} ms)`);
 }
 
 async function main(): Promise<void> {

@@ -45,17 +45,17 @@ module.exports = {
     executableName: 'link-desk',
     syncDesktopName: true,
     icon: 'build/icons',
-    category: 'Office',
+    // Menu categories (desktop entry and deb): Finance is an additional category, it needs a main one.
+    category: 'Office;Finance',
     synopsis: 'Create secupay Payment Links, show them as QR codes and watch them get paid',
+    description: 'Create secupay Payment Links, show them as QR codes and watch them get paid',
     maintainer: 'Link Desk',
     vendor: 'Link Desk',
     desktop: {
       entry: {
         Name: 'Link Desk',
         GenericName: 'Payment links',
-        Comment: 'Create secupay Payment Links, show them as QR codes and watch them get paid',
         'Comment[de]': 'secupay-Zahlungslinks erstellen, als QR-Code zeigen und Zahlungseingang verfolgen',
-        Categories: 'Office;Finance;',
         Keywords: 'payment;link;QR;secupay;Zahlung;Zahlungslink;',
       },
     },

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { createRequire, isBuiltin } from 'node:module';
 import { join } from 'node:path';
 import { extractFile, getRawHeader, listPackage } from '@electron/asar';
+import { LinuxTargetHelper } from 'app-builder-lib/out/targets/LinuxTargetHelper';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -47,6 +48,8 @@ describe.skipIf(process.platform !== 'linux')('packaged app (electron-builder di
   let asarPath: string;
   let entries: Map<string, boolean>;
   const logged: string[] = [];
+  let linuxPackager: { platformSpecificBuildOptions: object } | null = null;
+  let desktopEntry = '';
 
   beforeAll(async () => {
     if (!builtEntries.every((file) => existsSync(join(root, file)))) {
@@ -74,8 +77,15 @@ describe.skipIf(process.platform !== 'linux')('packaged app (electron-builder di
       targets: Platform.LINUX.createTarget('dir', arch),
       publish: 'never',
       // Merged over electron-builder.cjs: only what this machine cannot do is changed.
-      config: { electronDist, npmRebuild: false, directories: { output: join(work, 'dist') } },
+      config: {
+        electronDist,
+        npmRebuild: false,
+        directories: { output: join(work, 'dist') },
+        afterExtract: (context) => void (linuxPackager = context.packager),
+      },
     });
+    // The menu entry the deb and AppImage targets would write (they need tools this machine cannot download).
+    desktopEntry = await new LinuxTargetHelper(linuxPackager as never).computeDesktopEntry(linuxPackager?.platformSpecificBuildOptions ?? {});
     logged.push(...info.mock.calls.map((args) => args.join(' ')));
     info.mockRestore();
     vi.unstubAllEnvs();
@@ -149,6 +159,20 @@ describe.skipIf(process.platform !== 'linux')('packaged app (electron-builder di
       expect(unpacked, `${path} is unpacked`).toBe(true);
       expect(existsSync(join(appOutDir, 'resources', 'app.asar.unpacked', path)), `${path} on disk`).toBe(true);
     }
+  });
+
+  it('gives Linux a menu entry in Office and Finance that starts the executable and matches its windows', () => {
+    const lines = desktopEntry.split('\n');
+    expect(lines[0]).toBe('[Desktop Entry]');
+    expect(lines).toContain('Name=Link Desk');
+    expect(lines).toContain('Categories=Office;Finance;');
+    expect(lines).toContain('Exec="/opt/Link Desk/link-desk" %U');
+    expect(lines).toContain('Icon=link-desk');
+    // = desktopName without ".desktop", Electron's WM_CLASS / app_id, so the desktop links windows to the entry.
+    expect(lines).toContain('StartupWMClass=link-desk');
+    writeFileSync(join(work, 'link-desk.desktop'), desktopEntry);
+    const validator = spawnSync('desktop-file-validate', [join(work, 'link-desk.desktop')], { encoding: 'utf8' });
+    if (validator.error === undefined) expect(`${validator.stdout}${validator.stderr}`.trim()).toBe('');
   });
 
   it('skips the fuses on the stand-in binary, says so, and leaves it untouched', () => {

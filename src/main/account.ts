@@ -25,6 +25,8 @@ export interface AccountResolverDeps {
   demo: DemoSimulatorHost;
   redactor: Redactor;
   onRequest?: (account: string, info: RequestInfo) => void;
+  /** How long a request may take before it counts as lost (tests shorten the client's 15 s). */
+  requestTimeoutMs?: number;
 }
 
 export type AccountResolver = () => Promise<Account>;
@@ -53,6 +55,7 @@ export function createAccountResolver(deps: AccountResolverDeps): ResettableAcco
     let client = clients.get(cacheKey);
     if (!client) {
       const options: Parameters<typeof createSecuconnectClient>[0] = { baseUrl, clientId, getClientSecret, tokenCache };
+      if (deps.requestTimeoutMs !== undefined) options.timeoutMs = deps.requestTimeoutMs;
       if (deps.onRequest) {
         const report = deps.onRequest;
         options.onRequest = (info) => report(key, info);

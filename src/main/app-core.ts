@@ -42,6 +42,8 @@ export interface AppCoreDeps {
   logError?: (line: string) => void;
   /** Per-account request budget; tests and benchmarks pass their own. */
   budget?: RequestBudget;
+  /** How long an API request may take before it counts as lost; default the client's 15 s. */
+  requestTimeoutMs?: number;
   /** Whether to start the account sync (the background watcher; tests drive `sync.tick()` themselves). */
   startWatcher?: boolean;
   /** Tests only: the Demo simulator with control routes, or one simulator shared by several cores. */
@@ -98,7 +100,13 @@ export async function createAppCore(deps: AppCoreDeps): Promise<AppCore> {
     warn: (line) => log.warn(line),
   });
   const demo = createDemoSimulatorHost(deps.dataDir, deps.demoSimulator);
-  const resolveAccount = createAccountResolver({ loadSettings: () => settings.load(), secrets: deps.secretStore, demo, redactor: deps.redactor });
+  const resolveAccount = createAccountResolver({
+    loadSettings: () => settings.load(),
+    secrets: deps.secretStore,
+    demo,
+    redactor: deps.redactor,
+    ...(deps.requestTimeoutMs !== undefined ? { requestTimeoutMs: deps.requestTimeoutMs } : {}),
+  });
   const deskId = loadDeskId(deps.dataDir);
   const history = openLinkRepository({
     dir: join(deps.dataDir, 'history'),

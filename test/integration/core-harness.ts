@@ -8,6 +8,7 @@ import { createRedactor } from '../../src/main/redaction';
 import type { AppEvent } from '../../src/shared/contract';
 import type { LinkRecord } from '../../src/shared/link';
 import type { RunningSimulator } from '../../src/simulator';
+import type { RequestBudget } from '../../src/main/watcher/request-budget';
 
 /** The whole app core in Demo mode (embedded simulator, real history, in-memory keychain), driven through its IPC dispatcher. */
 export const sender = { url: 'app://link-desk/', isTopFrame: true };
@@ -28,6 +29,9 @@ export interface CoreOptions {
    * uses it instead of an embedded one, so several cores share one secuconnect account.
    */
   simulator?: RunningSimulator;
+  /** A request budget of the test's (default: the app's 1 request per second). */
+  budget?: RequestBudget;
+  requestTimeoutMs?: number;
 }
 
 export async function startCore(dataDir?: string, options: CoreOptions = {}) {
@@ -48,6 +52,8 @@ export async function startCore(dataDir?: string, options: CoreOptions = {}) {
     openCustomerDisplay: () => false,
     notifier: { notify: (n) => void notifications.push(n) },
     startWatcher: false,
+    ...(options.budget ? { budget: options.budget } : {}),
+    ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
     // Tests drive payments and faults over the control routes, which the shipped Demo lacks.
     demoSimulator: options.simulator ? { shared: options.simulator } : { testControl: true },
   });

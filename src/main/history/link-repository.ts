@@ -92,8 +92,13 @@ export interface LinkRepository {
   readonly recovery: HistoryRecovery | null;
   /** merchantRefs of rows kept aside because their checksum failed (to be fetched again from the account). */
   damagedRefs(): string[];
+  /** The same, with the STX id from the row's typed column (readable when the record is not). */
+  damagedLinks(): Array<{ merchantRef: string; stxId: string | null }>;
   /** Settles when the background check of a large database has finished. */
   readonly checked: Promise<void>;
+  /** The account sync's saved state for an account (its cursors), as stored: parse it. */
+  syncState(accountKey: string): unknown;
+  saveSyncState(accountKey: string, state: unknown): void;
   /** Waits (bounded) for changes still running, then closes the database. */
   close(timeoutMs?: number): Promise<void>;
 }
@@ -186,6 +191,8 @@ class Statements {
   readonly latestShipment: StatementSync;
   readonly markDamaged: StatementSync;
   readonly lastIdIn: StatementSync;
+  readonly damagedByRef: StatementSync;
+  readonly deleteLink: StatementSync;
   readonly moveLink: StatementSync;
 
   constructor(readonly db: DatabaseSync, readonly deskId: string) {
@@ -211,6 +218,8 @@ class Statements {
     this.refunds = db.prepare('SELECT at, amount_cents, reason, answer FROM refunds WHERE link_id = ? ORDER BY at, id');
     this.latestShipment = db.prepare('SELECT at, carrier, tracking_id, invoice_number FROM shipments WHERE link_id = ? ORDER BY at DESC, id DESC LIMIT 1');
     this.markDamaged = db.prepare('UPDATE links SET damaged = 1 WHERE id = ?');
+    this.damagedByRef = db.prepare('SELECT id FROM links WHERE merchant_ref = ? AND damaged = 1');
+    this.deleteLink = db.prepare('DELETE FROM links WHERE id = ?');
     this.lastIdIn = db.prepare('SELECT max(id) AS max FROM links WHERE id >= ? AND id < ?');
     this.moveLink = db.prepare('UPDATE links SET id = ? WHERE id = ?');
   }
@@ -569,6 +578,33 @@ class SqliteLinkRepository implements LinkRepository {
     return this.guarded(() => z.object({ count: z.number() }).parse(this.db.prepare(`SELECT COUNT(*) AS count FROM links WHERE ${filter.sql}`).get(filter.before)).count);
   }
 
+  syncState(accountKey: string): unknown {
+    return this.guarded(() => {
+      const row = this.db.prepare('SELECT state FROM sync_state WHERE account_key = ?').get(accountKey) as { state?: unknown } | undefined;
+      if (typeof row?.state !== 'string') return null;
+      try {
+        return JSON.parse(row.state) as unknown;
+      } catch {
+        return null; // damaged: the sync starts over, which only costs requests
+      }
+    });
+  }
+
+  saveSyncState(accountKey: string, state: unknown): void {
+    this.guarded(() =>
+      this.db.prepare('INSERT INTO sync_state (account_key, state) VALUES (?, ?) ON CONFLICT (account_key) DO UPDATE SET state = excluded.state').run(accountKey, JSON.stringify(state)),
+    );
+  }
+
+  damagedLinks(): Array<{ merchantRef: string; stxId: string | null }> {
+    return this.guarded(() =>
+      this.db.prepare('SELECT merchant_ref, stx_id FROM links WHERE damaged = 1').all().map((row) => {
+        const parsed = z.object({ merchant_ref: z.string(), stx_id: z.string().nullable() }).parse(row);
+        return { merchantRef: parsed.merchant_ref, stxId: parsed.stx_id };
+      }),
+    );
+  }
+
   overview(query: OverviewQuery): Overview {
     return this.guarded(() => computeOverview(this.db, query));
   }
@@ -609,6 +645,12 @@ function totalFromRow(row: unknown): HistoryCurrencyTotal {
 
 /** Writes a new link row with its refunds and shipment (inside the caller's transaction). */
 function insertStored(statements: Statements, stored: StoredLink, refunds: RefundEntry[], shipped: ShipmentEntry | null, now: Date): number {
+  // A row kept aside for this link (checksum failed) is replaced by the good version now coming in.
+  const damaged = statements.damagedByRef.get(stored.merchantRef) as { id?: unknown } | undefined;
+  if (typeof damaged?.id === 'number') {
+    statements.deleteSearch.run(damaged.id);
+    statements.deleteLink.run(damaged.id);
+  }
   const columns = linkColumns(stored, shipped, linkOrigin(stored.merchantRef, statements.deskId));
   const encoded = encodeRecord(stored);
   const id = statements.newId(columns.created_at);

@@ -1,6 +1,6 @@
 import { AppFailure, isAppFailure } from '../../shared/errors';
 import { isFinalStatus, isPaidStatus } from '../../shared/status';
-import type { CreateLinkInput, LinkRecord } from '../../shared/link';
+import { CreateLinkInputSchema, type CreateLinkInput, type LinkRecord } from '../../shared/link';
 import { ANSWER_MAY_BE_LOST, buildCreateSmartTransactionBody, createPaymentLinkSafely, newMerchantRef, pickPaymentUrl, type SmartTransaction } from '../secuconnect';
 import type { LinkChange, LinkFields, LinkRepository } from '../history';
 import type { EventHub } from '../event-hub';
@@ -37,8 +37,16 @@ export interface LinkService {
   refresh(merchantRef: string): Promise<LinkRecord>;
   /** Like refresh, and says whether a request was actually made (the watcher's budget accounting). */
   refreshWith(merchantRef: string, mode: RefreshMode): Promise<{ record: LinkRecord; requested: boolean }>;
-  /** Settles links whose create answer never arrived (crash, lost connection) by their merchantRef. */
-  reconcileUnfinished(): Promise<{ recovered: number; failed: number; pending: number }>;
+  /**
+   * Settles links whose create answer never arrived (crash, lost connection) by their merchantRef.
+   * With `onlyDue`, only those whose next look-up is due (they are looked up at growing intervals).
+   */
+  reconcileUnfinished(options?: { onlyDue?: boolean }): Promise<{ recovered: number; failed: number; pending: number }>;
+  /**
+   * "Try again" for a link whose create failed or is unconfirmed: the account is asked first, and
+   * the link found there is shown; only when it has none is a new link created (same data).
+   */
+  retry(merchantRef: string): Promise<LinkRecord>;
   /** Stores what the API says about a link (through the history's one write path) and tells the renderer. */
   applyTransaction(merchantRef: string, transaction: SmartTransaction): Promise<LinkRecord>;
   /** Any other change of a link, decided from the link as it is when the change runs. */
@@ -60,6 +68,9 @@ export function linkFieldsFromTransaction(current: LinkRecord, transaction: Smar
     transactionId: transaction.transactions?.[0]?.id ?? current.transactionId,
     paidWith: transaction.payment_method ?? current.paidWith,
     paymentInstructions: (transaction.payment_instructions as Record<string, unknown> | null | undefined) ?? current.paymentInstructions,
+    // The account is the truth: a local copy that disagrees about what was sold takes its version.
+    amountCents: transaction.basket_info?.sum ?? current.amountCents,
+    currency: transaction.basket_info?.currency ?? current.currency,
     lastCheckedAt: timestamp,
     error: null,
   };
@@ -70,8 +81,8 @@ export function linkFieldsFromTransaction(current: LinkRecord, transaction: Smar
 }
 
 
-/** A 'creating' record older than this that the API does not know was never created. */
-const UNFINISHED_GRACE_MS = 10 * 60_000;
+/** A 'creating' record older than this that the account does not know was never created (looked up until then). */
+const UNFINISHED_GRACE_MS = 30 * 60_000;
 
 export function createLinkService(deps: LinkServiceDeps): LinkService {
   const now = deps.now ?? (() => new Date());
@@ -140,6 +151,21 @@ export function createLinkService(deps: LinkServiceDeps): LinkService {
     return { record: await request, requested: true };
   }
 
+  /** When to look an unfinished create up again: 5 s, then ever longer (to 5 min), for at least {@link UNFINISHED_GRACE_MS}. */
+  const reconcileAt = new Map<string, { attempts: number; nextAt: number }>();
+  const scheduleReconcile = (merchantRef: string): void => {
+    const previous = reconcileAt.get(merchantRef);
+    const attempts = (previous?.attempts ?? 0) + 1;
+    reconcileAt.set(merchantRef, { attempts, nextAt: now().getTime() + Math.min(5 * 60_000, 5_000 * 2 ** (attempts - 1)) });
+  };
+
+  /** The sale at secuconnect by this attempt's merchantRef, stored when found. */
+  const lookUp = async (record: LinkRecord): Promise<LinkRecord | null> => {
+    const account = await accountFor(record);
+    const found = await account.client.findByMerchantRef(record.merchantRef);
+    return found ? applyTransaction(record.merchantRef, found) : null;
+  };
+
   return {
     applyTransaction,
     change,
@@ -188,13 +214,39 @@ export function createLinkService(deps: LinkServiceDeps): LinkService {
         transaction = await createPaymentLinkSafely(account.client, body);
       } catch (error) {
         const failure = isAppFailure(error) ? error : new AppFailure({ code: 'internal', message: 'Creating the link failed.' });
-        if (!ANSWER_MAY_BE_LOST.has(failure.code) && !failure.code.startsWith('network.')) {
-          await change(record.merchantRef, () => ({ set: { state: 'create_failed', updatedAt: now().toISOString(), error: { code: failure.code, message: failure.message } } }));
+        if (ANSWER_MAY_BE_LOST.has(failure.code)) {
+          // The request went out and no answer came back: the link may exist. It stays 'creating'
+          // (the screen says it is checking with secupay) and is looked up by its merchantRef at
+          // growing intervals, and found by the account sync as soon as it exists.
+          scheduleReconcile(record.merchantRef);
+          return get(record.merchantRef);
         }
-        // Otherwise it stays 'creating' and is settled by reconcileUnfinished once the API answers again.
+        // Refused by the API, or nothing was sent (offline): certainly not created. Said so at once.
+        await change(record.merchantRef, () => ({ set: { state: 'create_failed', updatedAt: now().toISOString(), error: { code: failure.code, message: failure.message } } }));
         throw failure;
       }
       return applyTransaction(record.merchantRef, transaction);
+    },
+
+    async retry(merchantRef) {
+      const record = get(merchantRef);
+      if (record.state === 'created') return record;
+      // First the account: the first attempt may have gone through after all.
+      const found = await lookUp(record);
+      if (found) return found;
+      if (record.state === 'creating') {
+        await change(merchantRef, () => ({ set: { state: 'create_failed', updatedAt: now().toISOString(), error: { code: 'link.not_found', message: 'secupay has no link for this attempt.' } } }));
+      }
+      const input: CreateLinkInput = {
+        amountCents: record.amountCents,
+        currency: CreateLinkInputSchema.shape.currency.parse(record.currency),
+        reference: record.reference,
+        language: record.language,
+        paymentMethod: record.paymentMethod,
+        ...(record.customer ? { customer: record.customer } : {}),
+        returnUrls: record.returnUrls ?? { success: '', error: '', abort: '' },
+      };
+      return this.create(input);
     },
 
     async refresh(merchantRef) {
@@ -202,25 +254,32 @@ export function createLinkService(deps: LinkServiceDeps): LinkService {
     },
     refreshWith,
 
-    async reconcileUnfinished() {
+    async reconcileUnfinished(options = {}) {
       let recovered = 0;
       let failed = 0;
       let pending = 0;
+      const t = now().getTime();
       for (const record of deps.history.unfinishedCreates()) {
+        const schedule = reconcileAt.get(record.merchantRef);
+        if (options.onlyDue && schedule && schedule.nextAt > t) {
+          pending++;
+          continue;
+        }
         try {
-          const account = await accountFor(record);
-          const found = await account.client.findByMerchantRef(record.merchantRef);
-          if (found) {
-            await applyTransaction(record.merchantRef, found);
+          if (await lookUp(record)) {
             recovered++;
-          } else if (now().getTime() - Date.parse(record.createdAt) > UNFINISHED_GRACE_MS) {
+            reconcileAt.delete(record.merchantRef);
+          } else if (t - Date.parse(record.createdAt) > UNFINISHED_GRACE_MS) {
             await change(record.merchantRef, () => ({ set: { state: 'create_failed', updatedAt: now().toISOString(), error: { code: 'link.not_found', message: 'The link was never created at secupay.' } } }));
             failed++;
+            reconcileAt.delete(record.merchantRef);
           } else {
             pending++;
+            scheduleReconcile(record.merchantRef);
           }
         } catch {
-          pending++; // offline or another account: try again on the next start or pass
+          pending++; // offline or another account: tried again later
+          scheduleReconcile(record.merchantRef);
         }
       }
       return { recovered, failed, pending };

@@ -7,6 +7,7 @@ import { NewLinkScreen } from './screens/NewLinkScreen';
 import { LinkScreen } from './screens/LinkScreen';
 import { CustomerDisplay } from './screens/CustomerDisplay';
 import { HistoryScreen } from './screens/HistoryScreen';
+import { OverviewScreen, type HistoryFilterRequest } from './screens/OverviewScreen';
 import { shortcutLabel, useShortcuts } from './shortcuts';
 import { call, subscribe } from './api';
 import { draftFromRecord, emptyDraft, type LinkDraft } from './link-draft';
@@ -15,19 +16,25 @@ import { forgetCurrentLink, rememberCurrentLink, rememberedLink } from './curren
 import { ErrorBoundary, ScreenCrashed } from './components/ErrorBoundary';
 import { PinDialog } from './components/PinDialog';
 
-export type ScreenName = 'new' | 'history' | 'settings';
+export type ScreenName = 'new' | 'overview' | 'history' | 'settings';
 
 /** `from` keeps the History item highlighted while a link opened from the history is shown. */
-type Route = { screen: 'new' } | { screen: 'link'; record: LinkRecord; from?: 'history' } | { screen: 'history' } | { screen: 'settings' };
+type Route =
+  | { screen: 'new' }
+  | { screen: 'link'; record: LinkRecord; from?: 'history' }
+  | { screen: 'history'; filters?: HistoryFilterRequest }
+  | { screen: 'overview' }
+  | { screen: 'settings' };
 
 interface NavItem {
   screen: ScreenName;
-  label: Extract<MessageKey, 'nav.new' | 'nav.history' | 'nav.settings'>;
+  label: Extract<MessageKey, 'nav.new' | 'nav.overview' | 'nav.history' | 'nav.settings'>;
   key: string;
 }
 
 const NAV: NavItem[] = [
   { screen: 'new', label: 'nav.new', key: 'n' },
+  { screen: 'overview', label: 'nav.overview', key: 'o' },
   { screen: 'history', label: 'nav.history', key: 'h' },
   { screen: 'settings', label: 'nav.settings', key: ',' },
 ];
@@ -130,7 +137,7 @@ function Shell({ state }: { state: AppState }) {
   }, []);
 
   const environment = state.info?.environment;
-  const activeNav: ScreenName = route.screen === 'settings' ? 'settings' : route.screen === 'history' || (route.screen === 'link' && route.from === 'history') ? 'history' : 'new';
+  const activeNav: ScreenName = route.screen === 'settings' || route.screen === 'overview' ? route.screen : route.screen === 'history' || (route.screen === 'link' && route.from === 'history') ? 'history' : 'new';
   return (
     <div className="shell">
       <nav className="sidebar" aria-label="Link Desk">
@@ -174,8 +181,10 @@ function Shell({ state }: { state: AppState }) {
           <p className="loading">{t('app.loading')}</p>
         ) : route.screen === 'settings' ? (
           <SettingsScreen view={state.view} onSaved={state.setView} />
+        ) : route.screen === 'overview' ? (
+          <OverviewScreen view={state.view} onOpenHistory={(filters) => setRoute({ screen: 'history', filters })} />
         ) : route.screen === 'history' ? (
-          <HistoryScreen view={state.view} onOpenLink={(record) => setRoute({ screen: 'link', record, from: 'history' })} onNewLink={newLink} />
+          <HistoryScreen key={JSON.stringify(route.filters ?? null)} initialFilters={route.filters} view={state.view} onOpenLink={(record) => setRoute({ screen: 'link', record, from: 'history' })} onNewLink={newLink} />
         ) : route.screen === 'link' ? (
           <LinkScreen
             key={route.record.merchantRef}

@@ -63,8 +63,8 @@ function useDebounced<T>(value: T, ms: number): T {
 }
 
 /** Only this page is held and rendered: the store in main filters, sorts and pages. */
-export function useHistory(): HistoryState {
-  const [filters, setFiltersState] = useState<HistoryFilters>(NO_FILTERS);
+export function useHistory(initialFilters: Partial<HistoryFilters> = {}): HistoryState {
+  const [filters, setFiltersState] = useState<HistoryFilters>(() => ({ ...NO_FILTERS, ...initialFilters }));
   const [sort, setSort] = useState<HistorySort>({ field: 'createdAt', direction: 'desc' });
   const [offset, setOffset] = useState(0);
   const [page, setPage] = useState<{ items: LinkRecord[]; total: number; totals: HistoryCurrencyTotal[] } | null>(null);

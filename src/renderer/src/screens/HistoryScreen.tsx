@@ -7,7 +7,7 @@ import { useShortcuts } from '../shortcuts';
 import type { LinkRecord } from '../../../shared/link';
 import type { SettingsView } from '../../../shared/settings';
 import type { AppError } from '../../../shared/errors';
-import { useHistory, PAGE_SIZE } from '../history/use-history';
+import { useHistory, PAGE_SIZE, type HistoryFilters } from '../history/use-history';
 import { HistoryTable } from '../history/HistoryTable';
 import { HistoryToolbar } from '../history/HistoryToolbar';
 import { CancelDialog, CancelExpiredDialog, RefundDialog, ShipDialog, type ActionDone } from '../history/ActionDialogs';
@@ -24,6 +24,8 @@ export interface HistoryScreenProps {
   onOpenLink: (record: LinkRecord) => void;
   /** "Create your first one" on an empty history. */
   onNewLink?: () => void;
+  /** Filters to start with (a figure or bar clicked in the Overview). */
+  initialFilters?: Partial<HistoryFilters> | undefined;
 }
 
 type Feedback = { tone: 'success' | 'error' | 'warning'; text: string; error?: AppError } | null;
@@ -34,9 +36,9 @@ function isEditable(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && (target.isContentEditable || target.matches('input, textarea, select'));
 }
 
-export function HistoryScreen({ view, onOpenLink, onNewLink }: HistoryScreenProps) {
+export function HistoryScreen({ view, onOpenLink, onNewLink, initialFilters }: HistoryScreenProps) {
   const { t, money, lang } = useI18n();
-  const history = useHistory();
+  const history = useHistory(initialFilters);
   const searchRef = useRef<HTMLInputElement>(null);
   const [feedback, setFeedback] = useState<Feedback>(null);
   const [dialog, setDialog] = useState<OpenDialog>(null);

@@ -146,7 +146,7 @@ export const REFUND_REASON_PATTERN = /^[A-Za-z0-9 .,+\-:?()/']{0,100}$/;
 export const RefundInputSchema = z.object({
   merchantRef: z.string().min(1).max(100),
   amountCents: z.number({ message: 'amount.invalid' }).int({ message: 'amount.too_many_decimals' }).positive({ message: 'amount.not_positive' }),
-  reason: z.string().trim().regex(REFUND_REASON_PATTERN, { message: 'validation.refund_reason' }).optional(),
+  reason: z.string().trim().max(100, { message: 'validation.refund_reason' }).regex(REFUND_REASON_PATTERN, { message: 'validation.refund_reason' }).optional(),
 }).strict();
 export type RefundInput = z.infer<typeof RefundInputSchema>;
 

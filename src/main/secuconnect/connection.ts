@@ -63,6 +63,7 @@ export function createApiConnection(baseUrl: string): ApiConnection {
     if (!socket || !usable(socket)) return null;
     socket.setTimeout(0);
     socket.pause();
+    socket.ref();
     return socket;
   };
 
@@ -106,8 +107,10 @@ export function createApiConnection(baseUrl: string): ApiConnection {
           opening = null;
           if (error) return resolve(false);
           track(socket);
-          // Read (and drop) what arrives while it waits, so a server closing it is noticed.
+          // Read (and drop) what arrives while it waits, so a server closing it is noticed; a
+          // connection kept for later must not keep the process alive (undici refs it when in use).
           socket.resume();
+          socket.unref();
           socket.setTimeout(CONNECTION_IDLE_TIMEOUT_MS, () => socket.destroy());
           spare = socket;
           resolve(true);

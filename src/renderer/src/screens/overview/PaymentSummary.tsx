@@ -55,7 +55,7 @@ export function PaymentSummary({ data }: { data: SummaryData }) {
       {overview.currencies.map((figures) => (
         <section key={figures.currency}>
           <h2>{t('summary.figures', { currency: figures.currency })}</h2>
-          <table className="ld-doc-table">
+          <table className="ld-doc-table ld-doc-figures">
             <tbody>
               <tr><th scope="row">{t('overview.figure.created')}</th><td>{count(figures.created.count)}</td><td>{money(figures.created.cents, figures.currency)}</td></tr>
               <tr className="ld-doc-strong"><th scope="row">{t('overview.figure.paid')}</th><td>{count(figures.paid.count)}</td><td>{money(figures.paid.cents, figures.currency)}</td></tr>
@@ -63,13 +63,13 @@ export function PaymentSummary({ data }: { data: SummaryData }) {
               <tr><th scope="row">{t('overview.figure.failed')}</th><td>{count(figures.failed.count)}</td><td>{money(figures.failed.cents, figures.currency)}</td></tr>
               <tr><th scope="row">{t('overview.figure.cancelled')}</th><td>{count(figures.cancelled.count)}</td><td>{money(figures.cancelled.cents, figures.currency)}</td></tr>
               <tr><th scope="row">{t('overview.fact.refunded')}</th><td /><td>{money(figures.refundedCents, figures.currency)}</td></tr>
-              <tr><th scope="row">{t('overview.fact.sharePaid')}</th><td colSpan={2}>{figures.sharePaid === null ? '–' : percentText(figures.sharePaid, lang)}</td></tr>
+              <tr><th scope="row">{t('overview.fact.sharePaid')}</th><td /><td>{figures.sharePaid === null ? '–' : percentText(figures.sharePaid, lang)}</td></tr>
             </tbody>
           </table>
           {figures.byMethod.length > 0 && (
             <>
               <h3>{t('overview.chart.methods')}</h3>
-              <table className="ld-doc-table">
+              <table className="ld-doc-table ld-doc-figures">
                 <tbody>
                   {figures.byMethod.map((entry) => (
                     <tr key={entry.method}>
@@ -92,7 +92,7 @@ export function PaymentSummary({ data }: { data: SummaryData }) {
               <tr>
                 <th scope="col">{t('summary.col.time')}</th>
                 <th scope="col">{t('summary.col.reference')}</th>
-                <th scope="col">{t('summary.col.amount')}</th>
+                <th scope="col" className="ld-doc-amount">{t('summary.col.amount')}</th>
                 <th scope="col">{t('summary.col.method')}</th>
                 <th scope="col">{t('summary.col.transaction')}</th>
               </tr>
@@ -102,7 +102,7 @@ export function PaymentSummary({ data }: { data: SummaryData }) {
                 <tr key={record.merchantRef}>
                   <td>{formatDateTime(record.createdAt, lang)}</td>
                   <td>{record.reference || '–'}</td>
-                  <td>{money(record.amountCents, record.currency)}</td>
+                  <td className="ld-doc-amount">{money(record.amountCents, record.currency)}</td>
                   <td>{record.paidWith ? methodLabel(t, record.paidWith) : '–'}</td>
                   <td className="ld-doc-mono">{record.transactionId ?? '–'}</td>
                 </tr>

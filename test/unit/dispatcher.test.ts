@@ -14,7 +14,10 @@ const unused = async (): Promise<never> => {
 function setup(overrides: Partial<HandlerTable> = {}, requireOwnerPin?: () => Promise<void>) {
   const pin = { set: false, unlockedUntil: null, lockedUntil: null };
   const view = { settings: DEFAULT_SETTINGS, secretStored: false, keychain: { available: true }, pin };
+  // Channels this test does not use answer "not used"; new channels need no change here.
+  const notUsed = Object.fromEntries(CHANNEL_NAMES.map((name) => [name, unused])) as unknown as HandlerTable;
   const handlers: HandlerTable = {
+    ...notUsed,
     'app.info': async () => ({ version: '1.0.0', environment: 'demo', isDemo: true, shell: 'electron', platform: 'linux', systemLanguage: 'en' }),
     'settings.get': async () => view,
     'settings.save': vi.fn(async () => view),

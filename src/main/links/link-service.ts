@@ -1,7 +1,7 @@
 import { AppFailure, isAppFailure } from '../../shared/errors';
 import { isFinalStatus, isPaidStatus } from '../../shared/status';
 import { CreateLinkInputSchema, type CreateLinkInput, type LinkRecord } from '../../shared/link';
-import { ANSWER_MAY_BE_LOST, buildCreateSmartTransactionBody, createPaymentLinkSafely, newMerchantRef, pickPaymentUrl, type SmartTransaction } from '../secuconnect';
+import { buildCreateSmartTransactionBody, createPaymentLinkSafely, newMerchantRef, pickPaymentUrl, type SmartTransaction } from '../secuconnect';
 import type { LinkChange, LinkFields, LinkRepository } from '../history';
 import type { EventHub } from '../event-hub';
 import type { Account, AccountResolver } from '../account';
@@ -80,6 +80,9 @@ export function linkFieldsFromTransaction(current: LinkRecord, transaction: Smar
   return fields;
 }
 
+
+/** No answer at all: the create may have happened (an error answer or a refusal is an answer). */
+const NO_ANSWER: ReadonlySet<string> = new Set(['network.timeout', 'network.connection_lost']);
 
 /** A 'creating' record older than this that the account does not know was never created (looked up until then). */
 const UNFINISHED_GRACE_MS = 30 * 60_000;
@@ -214,14 +217,16 @@ export function createLinkService(deps: LinkServiceDeps): LinkService {
         transaction = await createPaymentLinkSafely(account.client, body);
       } catch (error) {
         const failure = isAppFailure(error) ? error : new AppFailure({ code: 'internal', message: 'Creating the link failed.' });
-        if (ANSWER_MAY_BE_LOST.has(failure.code)) {
+        if (NO_ANSWER.has(failure.code)) {
           // The request went out and no answer came back: the link may exist. It stays 'creating'
           // (the screen says it is checking with secupay) and is looked up by its merchantRef at
           // growing intervals, and found by the account sync as soon as it exists.
           scheduleReconcile(record.merchantRef);
           return get(record.merchantRef);
         }
-        // Refused by the API, or nothing was sent (offline): certainly not created. Said so at once.
+        // Refused by the API, an error answer (the look-up by merchantRef right after it found
+        // nothing), or nothing was sent (offline): said so at once. Should the link turn up on the
+        // account after all, the sync finds it by its merchantRef and the record becomes 'created'.
         await change(record.merchantRef, () => ({ set: { state: 'create_failed', updatedAt: now().toISOString(), error: { code: failure.code, message: failure.message } } }));
         throw failure;
       }

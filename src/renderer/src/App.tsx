@@ -192,6 +192,7 @@ function Shell({ state }: { state: AppState }) {
             view={state.view}
             onNewLink={newLink}
             onOpenSettings={() => setRoute({ screen: 'settings' })}
+            onReplaced={(record) => setRoute({ screen: 'link', record })}
             onCreateAgain={(record) => {
               setDraft(draftFromRecord(record, state.lang, settings));
               setFormKey((k) => k + 1);

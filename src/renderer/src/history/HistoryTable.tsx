@@ -1,6 +1,6 @@
 import { useRef, useState, type KeyboardEvent } from 'react';
 import { historyStatus, needsShipping, type HistorySortField } from '../../../shared/history-query';
-import { isExpired, type LinkRecord } from '../../../shared/link';
+import { isExpired, type LinkOrigin, type LinkRecord } from '../../../shared/link';
 import { statusTone } from '../../../shared/status';
 import { customerName } from './follow-up';
 import { methodLabel, statusLabel } from '../../../shared/i18n/labels';
@@ -9,6 +9,13 @@ import { useI18n } from '../i18n';
 import { linkName } from './link-name';
 import { RowMenu, type MenuAction } from './RowMenu';
 import type { HistorySort } from './use-history';
+
+
+const ORIGIN_LABELS = {
+  'this-desk': 'history.origin.this-desk',
+  'other-desk': 'history.origin.other-desk',
+  elsewhere: 'history.origin.elsewhere',
+} as const satisfies Record<LinkOrigin, string>;
 
 export interface HistoryTableProps {
   items: LinkRecord[];
@@ -178,9 +185,20 @@ export function HistoryTable({ items, sort, onSort, expiryDays, onOpen, actionsF
                     </span>
                   )}
                   {record.refundedCents > 0 && (
-                    <span className="refunded" data-testid="row-refunded">
-                      {t('history.refunded', { amount: money(record.refundedCents, record.currency) })}
-                    </span>
+                    <details className="refunds" data-testid="row-refunds">
+                      <summary className="refunded" data-testid="row-refunded">
+                        {t('history.refunded', { amount: money(record.refundedCents, record.currency) })}
+                      </summary>
+                      <ul>
+                        {record.refunds.map((refund) => (
+                          <li key={`${refund.at}-${refund.amountCents}`} data-testid="row-refund">
+                            {t(refund.reason ? 'history.refund.entryReason' : 'history.refund.entry', {
+                              date: dateTime(refund.at), amount: money(refund.amountCents, record.currency), reason: refund.reason ?? '',
+                            })}
+                          </li>
+                        ))}
+                      </ul>
+                    </details>
                   )}
                 </td>
                 <td className="col-reference">
@@ -188,6 +206,11 @@ export function HistoryTable({ items, sort, onSort, expiryDays, onOpen, actionsF
                     <span className="reference" data-testid="row-reference" title={record.reference}>{record.reference}</span>
                   ) : (
                     <span className="reference none" data-testid="row-reference" title={reference}>–</span>
+                  )}
+                  {(record.origin !== 'this-desk' || record.deskName) && (
+                    <span className="origin muted" data-testid="row-origin" data-origin={record.origin}>
+                      {record.deskName ? t('history.origin.desk', { origin: t(ORIGIN_LABELS[record.origin]), desk: record.deskName }) : t(ORIGIN_LABELS[record.origin])}
+                    </span>
                   )}
                 </td>
                 <td className="col-customer">

@@ -17,6 +17,8 @@ import { useI18n } from '../i18n';
 import type { PlainKey } from '../../../shared/i18n';
 import { openMailApp } from '../open-mail';
 import type { MenuAction } from '../history/RowMenu';
+import { ReceiptDialog } from '../components/ReceiptDialog';
+import { isPaidStatus } from '../../../shared/status';
 
 export interface HistoryScreenProps {
   view: SettingsView | null;
@@ -42,6 +44,7 @@ export function HistoryScreen({ view, onOpenLink, onNewLink, initialFilters }: H
   const searchRef = useRef<HTMLInputElement>(null);
   const [feedback, setFeedback] = useState<Feedback>(null);
   const [dialog, setDialog] = useState<OpenDialog>(null);
+  const [receiptFor, setReceiptFor] = useState<LinkRecord | null>(null);
   const [separator, setSeparator] = useState<Separator>(lang === 'de' ? ';' : ',');
   const [exporting, setExporting] = useState(false);
   const expiryDays = view?.settings.linkExpiryDays ?? 0;
@@ -84,6 +87,7 @@ export function HistoryScreen({ view, onOpenLink, onNewLink, initialFilters }: H
   const actionsFor = (record: LinkRecord): MenuAction[] => {
     const actions: MenuAction[] = [];
     if (record.paymentUrl) actions.push({ id: 'copy-link', label: t('history.action.copyLink'), run: () => void copy(record.paymentUrl ?? '', 'history.copied') });
+    if (isPaidStatus(record.status)) actions.push({ id: 'receipt', label: t('receipt.open'), run: () => setReceiptFor(record) });
     if (canRemind(record)) {
       actions.push({ id: 'copy-reminder', label: t('history.action.copyReminder'), run: () => void copy(reminderFor(record, merchantName).body, 'history.reminderCopied') });
       actions.push({
@@ -158,9 +162,32 @@ export function HistoryScreen({ view, onOpenLink, onNewLink, initialFilters }: H
 
       {status?.recovery && (
         <Notice tone="warning" testId="history-recovery">
-          {t('history.recovery', { count: status.recovery.damagedLines, files: status.recovery.setAsideFiles.join(', ') })}
+          {status.recovery.databaseMissing
+            ? t('history.recovery.missing')
+            : status.recovery.keptLinks !== null
+              ? t('history.recovery.damaged', { files: status.recovery.setAsideFiles.join(', '), count: status.recovery.keptLinks })
+              : t('history.recovery.lost', { count: status.recovery.lostLinks })}
         </Notice>
       )}
+      {status && status.sync.restoredLinks > 0 && (
+        <Notice tone="success" testId="history-restored">{t('history.sync.restored', { count: status.sync.restoredLinks })}</Notice>
+      )}
+      {status && !status.sync.backfill.done && status.sync.backfill.read > 0 && (
+        <div className="notice notice-info" role="status" data-testid="history-backfill">
+          <span>
+            {status.sync.backfill.total !== null
+              ? t('history.sync.backfill', { read: status.sync.backfill.read, total: status.sync.backfill.total })
+              : t('history.sync.backfillOpen', { read: status.sync.backfill.read })}
+          </span>
+          {status.sync.backfill.total !== null && (
+            <progress max={status.sync.backfill.total} value={status.sync.backfill.read} aria-label={t('history.sync.backfillLabel')} />
+          )}
+        </div>
+      )}
+      {status && (status.sync.fallback.changedSince || status.sync.fallback.backfill) && (
+        <p className="muted small" data-testid="history-fallback">{t('history.sync.fallback', { form: status.sync.fallback.changedSince ?? status.sync.fallback.backfill ?? '' })}</p>
+      )}
+      {status?.sync.failing && <Notice tone="warning" testId="history-sync-failing">{t('history.sync.failing')}</Notice>}
       {expiredCount > 0 && (
         <div className="notice notice-warning history-expired" role="status" data-testid="expired-notice">
           <span>{t('history.expired.notice', { count: expiredCount, days: expiryDays })}</span>
@@ -241,6 +268,7 @@ export function HistoryScreen({ view, onOpenLink, onNewLink, initialFilters }: H
         </>
       ) : null}
 
+      {receiptFor && <ReceiptDialog record={receiptFor} merchantName={merchantName} onClose={() => setReceiptFor(null)} />}
       {dialog?.kind === 'cancel' && <CancelDialog record={dialog.record} onClose={() => setDialog(null)} onDone={done} />}
       {dialog?.kind === 'ship' && <ShipDialog record={dialog.record} onClose={() => setDialog(null)} onDone={done} />}
       {dialog?.kind === 'refund' && <RefundDialog record={dialog.record} onClose={() => setDialog(null)} onDone={done} />}

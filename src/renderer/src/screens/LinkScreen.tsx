@@ -9,6 +9,7 @@ import type { PlainKey } from '../../../shared/i18n';
 import { useI18n } from '../i18n';
 import { openMailApp } from '../open-mail';
 import { LiveAnnouncement } from '../components/LiveAnnouncement';
+import { ReceiptDialog } from '../components/ReceiptDialog';
 import { call } from '../api';
 import { QrCode } from '../components/QrCode';
 import { ErrorBanner } from '../components/ErrorBanner';
@@ -27,6 +28,26 @@ export interface LinkScreenProps {
   onCreateAgain: (record: LinkRecord) => void;
   /** For an account error (credentials, contract) the status problem offers a way to Settings. */
   onOpenSettings?: () => void;
+  /** "Try again" made a new link (the account had none for this attempt): show that one instead. */
+  onReplaced?: (record: LinkRecord) => void;
+}
+
+/** A link whose create was never confirmed (still being checked) or failed for sure, with "Try again". */
+function UnconfirmedCreate({ record, retrying, onRetry }: { record: LinkRecord; retrying: boolean; onRetry: () => void }) {
+  const { t } = useI18n();
+  return (
+    <div className="unconfirmed-create" data-testid="unconfirmed-create" data-state={record.state}>
+      {record.state === 'creating' ? (
+        <Notice tone="warning" testId="link-checking">{t('link.checking')}</Notice>
+      ) : (
+        <Notice tone="error" testId="link-create-failed">{t('link.createFailed', { reason: record.error?.message ?? '' })}</Notice>
+      )}
+      <button type="button" className="button" onClick={onRetry} disabled={retrying} aria-describedby="retry-hint" data-testid="link-retry">
+        {t('link.retry')}
+      </button>
+      <p id="retry-hint" className="muted small">{t('link.retryHint')}</p>
+    </div>
+  );
 }
 
 const markPainted = () => performance.mark(QR_PAINTED_MARK);
@@ -41,7 +62,7 @@ export async function openCustomerDisplay(merchantRef: string): Promise<boolean>
   return opened !== null;
 }
 
-export function LinkScreen({ initial, view, onNewLink, onCreateAgain, onOpenSettings }: LinkScreenProps) {
+export function LinkScreen({ initial, view, onNewLink, onCreateAgain, onOpenSettings, onReplaced }: LinkScreenProps) {
   const { t, money } = useI18n();
   const { record: current, offline, problem } = useLinkStatus(initial.merchantRef, initial);
   const record = current ?? initial;
@@ -51,6 +72,7 @@ export function LinkScreen({ initial, view, onNewLink, onCreateAgain, onOpenSett
   const paidBefore = useRef(isPaidStatus(initial.status));
   // Said to screen readers when the status changes while the link is on screen (not on opening it).
   const [announcement, setAnnouncement] = useState('');
+  const [receiptOpen, setReceiptOpen] = useState(false);
   const announcedStatus = useRef(initial.status);
   const sound = view?.settings.sound ?? false;
 
@@ -146,6 +168,20 @@ export function LinkScreen({ initial, view, onNewLink, onCreateAgain, onOpenSett
     d: () => void actions.display(),
   });
 
+  // "Try again" for a create that failed or was never confirmed: main asks secupay first.
+  const [retrying, setRetrying] = useState(false);
+  const [retried, setRetried] = useState<LinkRecord | null>(null);
+  const retry = async () => {
+    setRetrying(true);
+    const result = await call('links.retry', { merchantRef: record.merchantRef });
+    setRetrying(false);
+    if (result.ok) setRetried(result.value);
+    else setFeedback({ tone: 'error', key: 'link.retryFailed' });
+  };
+  useEffect(() => {
+    if (retried && retried.merchantRef !== initial.merchantRef) onReplaced?.(retried);
+  }, [retried, initial.merchantRef, onReplaced]);
+
   const tone = statusTone(record.status);
   const paid = isPaidStatus(record.status);
   const amount = money(record.amountCents, record.currency);
@@ -160,8 +196,12 @@ export function LinkScreen({ initial, view, onNewLink, onCreateAgain, onOpenSett
           <span className="paid-check" aria-hidden="true">✓</span>
           <span className="paid-word">{statusLabel(t, 'ok')}</span>
           <span className="paid-amount">{amount}</span>
+          <button type="button" className="button secondary small paid-receipt" onClick={() => setReceiptOpen(true)} data-testid="open-receipt">
+            {t('receipt.open')}
+          </button>
         </div>
       )}
+      {receiptOpen && <ReceiptDialog record={record} merchantName={view?.settings.merchantName ?? ''} onClose={() => setReceiptOpen(false)} />}
       <header className="screen-header link-header">
         <h1 id="link-title">{t('link.title')}</h1>
         {record.isDemo && <span className="demo-tag" data-testid="demo-tag">{t('link.demo')}</span>}
@@ -185,6 +225,9 @@ export function LinkScreen({ initial, view, onNewLink, onCreateAgain, onOpenSett
             <span>{statusLabel(t, record.status)}</span>
           </div>
           {statusHint && <p className="status-hint muted">{t(statusHint)}</p>}
+          {record.state !== 'created' && (
+            <UnconfirmedCreate record={record} retrying={retrying} onRetry={() => void retry()} />
+          )}
           {offline && <Notice tone="warning" testId="offline-notice">{t('link.offline')}</Notice>}
           {problem && !offline && <ErrorBanner error={problem} testId="status-problem" onOpenSettings={onOpenSettings} />}
           {(record.status === 'failed' || record.status === 'cancelled') && (

@@ -119,3 +119,47 @@ test('the payment summary prints the range\'s totals and paid links, in English 
   expect(german).toContain('Table 7');
   expect(german).toContain('Kein steuerliches Dokument');
 });
+
+test('a paid link\'s receipt, in the buyer\'s language: from the history row and the paid banner, printed and copied', async ({ page, bridge, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: bridge.url });
+  await page.addInitScript(() => {
+    window.print = () => undefined;
+  });
+  await saveSettings(bridge, { merchantName: 'Café Sonne', uiLanguage: 'en' });
+  const paid = await payNow(bridge, await createLink(bridge, 4250, 'Table 7'), 'creditcard');
+  await page.reload();
+  await page.getByRole('navigation').getByRole('button', { name: /History/ }).click();
+  const row = page.locator(`[data-testid="history-row"][data-ref="${paid.merchantRef}"]`);
+  await row.getByTestId('row-more').click();
+  await page.getByRole('menu').getByRole('menuitem', { name: 'Receipt' }).click();
+
+  const dialog = page.getByTestId('receipt-dialog');
+  // The link was made for a German payment page, so the buyer's receipt is German.
+  await expect(dialog.getByRole('heading', { name: 'Zahlungsbeleg' })).toBeVisible();
+  const preview = dialog.getByTestId('receipt-preview');
+  await expect(preview).toContainText('Café Sonne');
+  await expect(preview).toContainText('42,50');
+  await expect(preview).toContainText(paid.transactionId ?? 'no transaction id');
+  await expect(preview).toContainText(paid.id ?? 'no link id');
+  await expect(preview).toContainText('Kreditkarte');
+
+  const text = await pdfText(page);
+  expect(text).toContain('Zahlungsbeleg');
+  expect(text).toContain('Table 7');
+  expect(text).toContain(paid.transactionId ?? 'no transaction id');
+  expect(text).toContain('keine Rechnung');
+  expect(text).not.toContain('History');
+
+  await dialog.getByTestId('receipt-copy').click();
+  await expect(dialog.getByRole('status')).toContainText('Receipt text copied');
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  expect(copied).toContain('Ihr Zahlungsbeleg von Café Sonne');
+  expect(copied).toMatch(/Transaktions-ID:\s+PCI_/);
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+
+  await row.getByTestId('row-open').click();
+  await expect(page.getByTestId('paid-banner')).toBeVisible();
+  await page.getByTestId('paid-banner').getByTestId('open-receipt').click();
+  await expect(page.getByTestId('receipt-dialog').getByTestId('receipt-preview')).toContainText(paid.transactionId ?? 'no transaction id');
+});

@@ -1,0 +1,79 @@
+import { useMemo, useState } from 'react';
+import { createPortal } from 'react-dom';
+import '../history.css';
+import '../overview.css';
+import { Dialog } from '../history/Dialog';
+import { useI18n } from '../i18n';
+import { buildReceipt, receiptEmail, type Receipt } from '../../../shared/receipt';
+import type { LinkRecord } from '../../../shared/link';
+import { printNow, usePrintDocument } from '../screens/overview/print';
+
+/**
+ * The buyer's receipt for a paid link: shown, printed (or saved as PDF from the print dialog) and
+ * copied as e-mail text. Reached from the paid banner, the link screen and the history row.
+ */
+export function ReceiptDialog({ record, merchantName, onClose }: { record: LinkRecord; merchantName: string; onClose: () => void }) {
+  const { t } = useI18n();
+  const receipt = useMemo(() => buildReceipt(record, merchantName), [record, merchantName]);
+  const [note, setNote] = useState<{ tone: 'success' | 'error' | 'info'; text: string } | null>(null);
+  const copy = async () => {
+    const { subject, body } = receiptEmail(receipt);
+    try {
+      await navigator.clipboard.writeText(`${subject}\n\n${body}`);
+      setNote({ tone: 'success', text: t('receipt.copied') });
+    } catch {
+      setNote({ tone: 'error', text: t('receipt.copyFailed') });
+    }
+  };
+  return (
+    <Dialog title={receipt.title} onClose={onClose} testId="receipt-dialog"
+      footer={
+        <>
+          <button type="button" className="button secondary" onClick={onClose}>{t('receipt.close')}</button>
+          <button type="button" className="button secondary" onClick={() => void copy()} data-testid="receipt-copy">{t('receipt.copy')}</button>
+          <button type="button" className="button secondary"
+            onClick={() => {
+              setNote({ tone: 'info', text: t('receipt.pdf.hint') });
+              void printNow();
+            }}>
+            {t('receipt.pdf')}
+          </button>
+          <button type="button" className="button primary" data-autofocus onClick={() => void printNow()} data-testid="receipt-print">{t('receipt.print')}</button>
+        </>
+      }>
+      <ReceiptView receipt={receipt} testId="receipt-preview" />
+      {note && <p className={`notice notice-${note.tone}`} role="status">{note.text}</p>}
+      <ReceiptSheet receipt={receipt} />
+    </Dialog>
+  );
+}
+
+function ReceiptView({ receipt, testId }: { receipt: Receipt; testId?: string }) {
+  return (
+    <div className="ld-receipt" lang={receipt.language} data-testid={testId}>
+      <p className="ld-doc-merchant">{receipt.merchant}</p>
+      <p className="ld-receipt-amount">{receipt.amount}</p>
+      <dl>
+        {receipt.lines.map((line) => (
+          <div key={line.label} className="ld-receipt-line">
+            <dt>{line.label}</dt>
+            <dd>{line.value}</dd>
+          </div>
+        ))}
+      </dl>
+      <p className="ld-receipt-footer">{receipt.footer}</p>
+    </div>
+  );
+}
+
+/** What goes on paper: only this, while the dialog is open (print stylesheet in overview.css). */
+function ReceiptSheet({ receipt }: { receipt: Receipt }) {
+  usePrintDocument('receipt');
+  return createPortal(
+    <article className="ld-print-doc" data-testid="receipt-sheet">
+      <h1>{receipt.title}</h1>
+      <ReceiptView receipt={receipt} />
+    </article>,
+    document.body,
+  );
+}

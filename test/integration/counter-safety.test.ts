@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -35,7 +35,7 @@ async function start(secrets: SecretStore = createInMemorySecretStore()) {
   const logged: string[] = [];
   const core = await createAppCore({
     dataDir,
-    settingsBackend: new Conf({ cwd: dataDir, configName: 'settings', projectName: 'link-desk' }),
+    settingsBackend: new Conf({ cwd: dataDir, configName: 'settings', projectName: 'link-desk', watch: true }),
     secretStore: secrets,
     redactor: createRedactor(),
     isTrustedSender: () => true,
@@ -135,6 +135,21 @@ describe('credentials', () => {
     await call('settings.save', { settings: { ...view.value.settings, clientId: 'someone-else' } });
     expect(await call('links.create', linkInput)).toMatchObject({ ok: false, error: { code: 'auth.invalid_credentials' } });
     expect(simulator.stats.tokenRequests).toBeGreaterThan(tokens);
+  });
+});
+
+describe('settings file edited outside the app', () => {
+  it('is read again, drops tokens of the old credentials and tells the screens', async () => {
+    const { call, dataDir, events } = await start();
+    await connect(call);
+    expect(await call('links.create', linkInput)).toMatchObject({ ok: true });
+    const view = (await call('settings.get')) as { ok: true; value: { settings: typeof DEFAULT_SETTINGS } };
+    const edited = { ...view.value.settings, clientId: 'edited-by-hand', merchantName: 'Laden am Eck' };
+    await writeFile(join(dataDir, 'settings.json'), JSON.stringify({ settings: edited }));
+    await expect.poll(async () => ((await call('settings.get')) as { value: { settings: { merchantName: string } } }).value.settings.merchantName, { timeout: 8000 }).toBe('Laden am Eck');
+    expect(JSON.stringify(events)).toContain('Laden am Eck');
+    // The cached token belonged to the old client ID: the next create must log in again, and fails.
+    expect(await call('links.create', linkInput)).toMatchObject({ ok: false, error: { code: 'auth.invalid_credentials' } });
   });
 });
 

@@ -51,25 +51,34 @@ export function createSettingsHandlers(deps: SettingsHandlerDeps): SettingsHandl
     const pin = await deps.ownerPin.status();
     return { settings, secretStored, keychain, pin };
   };
-  // Saved here or edited in the file: tokens issued for other credentials must not be used again.
-  let credentials = credentialsOf(deps.settings.load());
-  deps.settings.onChange(() => {
-    const current = credentialsOf(deps.settings.load());
-    if (current === credentials) return;
-    credentials = current;
-    deps.onCredentialsChanged();
-  });
   const changed = async (): Promise<SettingsView> => {
     const current = await view();
     deps.events.emit({ type: 'settings.changed', view: current });
     return current;
   };
+  // Saved here or edited in the file: tokens issued for other credentials must not be used again,
+  // and an edit from outside reaches the screens like a save.
+  let credentials = credentialsOf(deps.settings.load());
+  let saving = false;
+  deps.settings.onChange(() => {
+    const current = credentialsOf(deps.settings.load());
+    if (current !== credentials) {
+      credentials = current;
+      deps.onCredentialsChanged();
+    }
+    if (!saving) void changed().catch((error: unknown) => warn(`[settings] could not report changed settings: ${String(error)}`));
+  });
 
   return {
     view,
     'settings.get': () => view(),
     'settings.save': async ({ settings }) => {
-      deps.settings.save(settings);
+      saving = true;
+      try {
+        deps.settings.save(settings);
+      } finally {
+        saving = false;
+      }
       return changed();
     },
     'secret.set': async ({ secret }) => {

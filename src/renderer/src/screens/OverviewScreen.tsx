@@ -186,7 +186,7 @@ function CurrencySection({ overview, figures, showCurrency, onFigure }: {
   const paidTotal = Math.max(1, figures.paid.cents);
   const figure = (name: OverviewFigure | 'created', label: string, value: { count: number; cents: number }, tone: string) => (
     <button type="button" className={`ov-figure tone-${tone}`} onClick={() => onFigure(name)} data-testid={`figure-${name}`}
-      aria-label={t('overview.figure.open', { label, links: t('overview.links', { count: value.count }), amount: money(value.cents, currency) })}>
+      title={t('overview.figure.open', { label, links: t('overview.links', { count: value.count }), amount: money(value.cents, currency) })}>
       <span className="ov-figure-label">{label}</span>
       <span className="ov-figure-amount">{money(value.cents, currency)}</span>
       <span className="ov-figure-count">{t('overview.links', { count: value.count })}</span>

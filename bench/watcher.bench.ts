@@ -54,7 +54,7 @@ async function desk(simulator: RunningSimulator, deskId: string, budget: Request
     if (event.type === 'link.updated' && event.record.status === 'ok' && event.record.id && !paidSeenAt.has(event.record.id)) paidSeenAt.set(event.record.id, Date.now());
   });
   const links = createLinkService({ history, deskId, resolveAccount: async () => account, events, budget });
-  const sync = createAccountSync({ history, links, resolveAccount: async () => account, budget });
+  const sync = createAccountSync({ history, links, events, resolveAccount: async () => account, budget });
   return { history, links, sync, budget, paidSeenAt };
 }
 

@@ -132,6 +132,7 @@ export async function createAppCore(deps: AppCoreDeps): Promise<AppCore> {
   const sync = createAccountSync({
     history,
     links,
+    events,
     resolveAccount,
     budget,
     restoring: history.recovery !== null,

@@ -133,7 +133,7 @@ describe('no double link after a lost answer', () => {
     await expect.poll(async () => {
       await desk.core.sync.tick();
       return desk.core.history.get(ref)?.state;
-    }, { timeout: 15_000, intervals: [500] }).toBe('created');
+    }, { timeout: 15_000, interval: 500 }).toBe('created');
     expect(desk.core.history.get(ref)?.id).toMatch(/^STX_/);
     expect(desk.events.some((e) => e.type === 'link.updated' && e.record.merchantRef === ref && e.record.state === 'created')).toBe(true);
   });

@@ -64,9 +64,9 @@ export interface LinkRepository {
   /**
    * Records many links that are not in the history yet, in one transaction (a backfill page from
    * the account, a benchmark's fixture). Links already present are left alone: changing one goes
-   * through {@link update}. Resolves with how many were added.
+   * through {@link update}. Resolves with the merchantRefs of those added.
    */
-  insertMany(records: readonly LinkRecord[]): Promise<number>;
+  insertMany(records: readonly LinkRecord[]): Promise<string[]>;
   /**
    * The one write path for an existing link: serialised per link, applied in a transaction to the
    * row as it is then, so concurrent actions (refunds, the watcher, ship, cancel) lose nothing.
@@ -368,14 +368,14 @@ class SqliteLinkRepository implements LinkRepository {
     );
   }
 
-  async insertMany(records: readonly LinkRecord[]): Promise<number> {
+  async insertMany(records: readonly LinkRecord[]): Promise<string[]> {
     const parsed = records.map((record) => LinkRecordSchema.parse(record));
     return this.transaction(() => {
-      let added = 0;
+      const added: string[] = [];
       for (const record of parsed) {
         if (this.chains.has(record.merchantRef) || this.statements.byRef.get(record.merchantRef) !== undefined) continue;
         insertStored(this.statements, toStoredLink(record), record.refunds, record.shipped, this.now());
-        added++;
+        added.push(record.merchantRef);
       }
       return added;
     });

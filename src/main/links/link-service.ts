@@ -105,7 +105,8 @@ export function createLinkService(deps: LinkServiceDeps): LinkService {
   const announce = (previous: LinkRecord | undefined, next: LinkRecord): LinkRecord => {
     if (next === previous) return next;
     deps.events.emit({ type: 'link.updated', record: next });
-    if (previous?.status !== next.status && deps.onOutcome) {
+    // Only this desk's links notify: another desk's merchant is told there, not here.
+    if (previous?.status !== next.status && deps.onOutcome && next.origin === 'this-desk') {
       if (isPaidStatus(next.status) && !isPaidStatus(previous?.status)) deps.onOutcome(next, 'paid');
       else if (next.status === 'failed') deps.onOutcome(next, 'failed');
     }

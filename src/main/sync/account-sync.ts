@@ -3,6 +3,7 @@ import { CustomerSchema, type Customer, type LinkRecord } from '../../shared/lin
 import type { Account, AccountResolver } from '../account';
 import type { LinkRepository } from '../history';
 import type { LinkService } from '../links/link-service';
+import type { EventHub } from '../event-hub';
 import type { RequestBudget } from '../watcher/request-budget';
 import {
   BACKFILL_FORMS,
@@ -57,6 +58,7 @@ export interface SyncStatus {
 export interface AccountSyncDeps {
   history: LinkRepository;
   links: LinkService;
+  events: EventHub;
   resolveAccount: AccountResolver;
   budget: RequestBudget;
   now?: () => number;
@@ -164,8 +166,13 @@ export function createAccountSync(deps: AccountSyncDeps): AccountSync {
         && known.amountCents === (transaction.basket_info?.sum ?? known.amountCents) && known.transactionId === (transaction.transactions?.[0]?.id ?? known.transactionId);
       if (!sameAsAccount) await deps.links.applyTransaction(known.merchantRef, transaction);
     }
-    const added = fresh.length > 0 ? await deps.history.insertMany(fresh) : 0;
-    return added;
+    const added = fresh.length > 0 ? await deps.history.insertMany(fresh) : [];
+    // Open screens (the history) show links from other desks as they arrive.
+    for (const merchantRef of added) {
+      const record = deps.history.get(merchantRef);
+      if (record) deps.events.emit({ type: 'link.updated', record });
+    }
+    return added.length;
   };
 
   const listWithin = (account: Account): { list: ListRequest; spent: () => number } => {

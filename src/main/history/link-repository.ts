@@ -16,7 +16,7 @@ import {
   toStoredLink,
   type StoredLink,
 } from './stored-link';
-import { checkInBackground, isDatabaseCorruption, openDatabase, rebuildFromDamaged, type SalvageRow } from './database';
+import { DURABLE, REPLAYABLE, checkInBackground, isDatabaseCorruption, openDatabase, rebuildFromDamaged, type SalvageRow } from './database';
 import { parseHistorySearch, searchText } from './search-text';
 import { computeOverview } from './overview';
 import type { Overview, OverviewQuery } from '../../shared/overview';
@@ -341,16 +341,22 @@ class SqliteLinkRepository implements LinkRepository {
     return run;
   }
 
-  private transaction<T>(work: () => T): T {
+  /** One transaction; `durable` ones are fsynced at commit (see database.ts on durability). */
+  private transaction<T>(work: () => T, durable = false): T {
     return this.guarded(() => {
-      this.db.exec('BEGIN IMMEDIATE');
+      if (durable) this.db.exec(DURABLE);
       try {
-        const result = work();
-        this.db.exec('COMMIT');
-        return result;
-      } catch (error) {
-        if (this.db.isTransaction) this.db.exec('ROLLBACK');
-        throw error;
+        this.db.exec('BEGIN IMMEDIATE');
+        try {
+          const result = work();
+          this.db.exec('COMMIT');
+          return result;
+        } catch (error) {
+          if (this.db.isTransaction) this.db.exec('ROLLBACK');
+          throw error;
+        }
+      } finally {
+        if (durable) this.db.exec(REPLAYABLE);
       }
     });
   }
@@ -364,7 +370,7 @@ class SqliteLinkRepository implements LinkRepository {
         }
         insertStored(this.statements, toStoredLink(parsed), parsed.refunds, parsed.shipped, this.now());
         return this.recordOf(LinkRowSchema.parse(this.statements.byRef.get(parsed.merchantRef)));
-      }),
+      }, true),
     );
   }
 
@@ -387,7 +393,8 @@ class SqliteLinkRepository implements LinkRepository {
       if (!current) throw notFound();
       const decided = await change(current);
       if (decided === null || (decided.set === undefined && decided.refund === undefined && decided.shipment === undefined)) return current;
-      return this.transaction(() => this.applyChange(merchantRef, decided));
+      // Refunds and shipments are known only here (the account cannot replay them): fsynced.
+      return this.transaction(() => this.applyChange(merchantRef, decided), decided.refund !== undefined || decided.shipment !== undefined);
     });
   }
 

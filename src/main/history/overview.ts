@@ -14,10 +14,10 @@ import {
 } from '../../shared/overview';
 
 /**
- * The Overview's figures, added up in SQL (the renderer never sees rows): one pass over the
- * range's links grouped by status, method and desk (a creation-day range is a row id range, so
- * the primary key bounds it), the per-day bars from the `link_days` table the triggers keep, and
- * for a single day the payments per hour and, per currency, the median time to payment.
+ * The Overview's figures, added up in SQL (the renderer never sees rows): counts and sums by
+ * status and the per-day bars from the `link_days` table the triggers keep; the method and desk
+ * split and the median time to payment from the paid rows of the range (a creation-day range is
+ * a row id range, so the primary key bounds it); for a single day, the payments per hour.
  */
 
 /** Row ids start with the creation time in ms × 1024 (schema.ts). */
@@ -33,16 +33,14 @@ function localDayStartMs(day: string): number {
 const sqlList = (values: readonly string[]): string => values.map((value) => `'${value}'`).join(', ');
 const PAID_SQL = sqlList(OVERVIEW_STATUS_FILTERS.paid);
 
-const GroupRowSchema = z.object({
+const StatusRowSchema = z.object({ currency: z.string(), history_status: z.string(), links: z.number(), cents: z.number(), refunded: z.number() });
+const PaidGroupRowSchema = z.object({
   currency: z.string(),
-  history_status: z.string(),
-  is_paid: z.number(),
   paid_with: z.string().nullable(),
   origin: LinkOriginSchema,
   desk_name: z.string().nullable(),
   links: z.number(),
   cents: z.number(),
-  refunded: z.number(),
   timed: z.number(),
 });
 const DayRowSchema = z.object({ day: z.string(), currency: z.string(), links: z.number(), cents: z.number() });
@@ -69,6 +67,7 @@ function add(target: CountSum, links: number, cents: number): void {
 }
 
 const WAITING: ReadonlySet<string> = new Set(OVERVIEW_STATUS_FILTERS.waiting);
+const PAID: ReadonlySet<string> = new Set(OVERVIEW_STATUS_FILTERS.paid);
 
 export function computeOverview(db: DatabaseSync, input: OverviewQuery): Overview {
   const query = OverviewQuerySchema.parse(input);
@@ -76,39 +75,52 @@ export function computeOverview(db: DatabaseSync, input: OverviewQuery): Overvie
   const endId = localDayStartMs(addDays(query.to, 1)) * IDS_PER_MS;
   const range = 'id >= ? AND id < ? AND damaged = 0';
 
-  const groups = db
+  // Counts and sums by status: from the per-day totals the triggers keep (a few rows per day).
+  const statusRows = db
     .prepare(`
-      SELECT currency, history_status, is_paid, paid_with, origin, desk_name, COUNT(*) AS links,
-        SUM(amount_cents) AS cents, SUM(refunded_cents) AS refunded, COUNT(paid_at) AS timed
-      FROM links WHERE ${range}
-      GROUP BY currency, history_status, is_paid, paid_with, origin, desk_name`)
-    .all(firstId, endId)
-    .map((row) => GroupRowSchema.parse(row));
-
+      SELECT currency, history_status, SUM(links) AS links, SUM(amount_cents) AS cents, SUM(refunded_cents) AS refunded
+      FROM link_days WHERE day >= ? AND day <= ? GROUP BY currency, history_status HAVING SUM(links) > 0`)
+    .all(query.from, query.to)
+    .map((row) => StatusRowSchema.parse(row));
   const byCurrency = new Map<string, OverviewCurrency>();
-  const timedPaid = new Map<string, number>();
   const notCreated = new Map<string, number>();
-  for (const row of groups) {
-    let figures = byCurrency.get(row.currency);
-    if (!figures) byCurrency.set(row.currency, (figures = emptyCurrency(row.currency)));
+  const figuresOf = (currency: string): OverviewCurrency => {
+    let figures = byCurrency.get(currency);
+    if (!figures) byCurrency.set(currency, (figures = emptyCurrency(currency)));
+    return figures;
+  };
+  for (const row of statusRows) {
+    const figures = figuresOf(row.currency);
     add(figures.created, row.links, row.cents);
     figures.refundedCents += row.refunded;
     if (row.history_status === 'creating' || row.history_status === 'create_failed') {
       notCreated.set(row.currency, (notCreated.get(row.currency) ?? 0) + row.links);
     }
-    if (row.is_paid === 1) {
-      add(figures.paid, row.links, row.cents);
-      timedPaid.set(row.currency, (timedPaid.get(row.currency) ?? 0) + row.timed);
-      const method = row.paid_with ?? 'unknown';
-      const methodEntry = figures.byMethod.find((entry) => entry.method === method);
-      if (methodEntry) add(methodEntry, row.links, row.cents);
-      else figures.byMethod.push({ method, count: row.links, cents: row.cents });
-      const deskEntry = figures.byDesk.find((entry) => entry.origin === row.origin && entry.deskName === row.desk_name);
-      if (deskEntry) add(deskEntry, row.links, row.cents);
-      else figures.byDesk.push({ origin: row.origin, deskName: row.desk_name, count: row.links, cents: row.cents });
-    } else if (WAITING.has(row.history_status)) add(figures.waiting, row.links, row.cents);
+    if (PAID.has(row.history_status)) add(figures.paid, row.links, row.cents);
+    else if (WAITING.has(row.history_status)) add(figures.waiting, row.links, row.cents);
     else if (row.history_status === 'failed') add(figures.failed, row.links, row.cents);
     else if (row.history_status === 'cancelled') add(figures.cancelled, row.links, row.cents);
+  }
+
+  // Method and desk split of the paid links: one pass over the range's rows (a row id range).
+  const paidGroups = db
+    .prepare(`
+      SELECT currency, paid_with, origin, desk_name, COUNT(*) AS links, SUM(amount_cents) AS cents, COUNT(paid_at) AS timed
+      FROM links WHERE ${range} AND is_paid = 1
+      GROUP BY currency, paid_with, origin, desk_name`)
+    .all(firstId, endId)
+    .map((row) => PaidGroupRowSchema.parse(row));
+  const timedPaid = new Map<string, number>();
+  for (const row of paidGroups) {
+    const figures = figuresOf(row.currency);
+    timedPaid.set(row.currency, (timedPaid.get(row.currency) ?? 0) + row.timed);
+    const method = row.paid_with ?? 'unknown';
+    const methodEntry = figures.byMethod.find((entry) => entry.method === method);
+    if (methodEntry) add(methodEntry, row.links, row.cents);
+    else figures.byMethod.push({ method, count: row.links, cents: row.cents });
+    const deskEntry = figures.byDesk.find((entry) => entry.origin === row.origin && entry.deskName === row.desk_name);
+    if (deskEntry) add(deskEntry, row.links, row.cents);
+    else figures.byDesk.push({ origin: row.origin, deskName: row.desk_name, count: row.links, cents: row.cents });
   }
 
   const median = db.prepare(`

@@ -18,7 +18,8 @@ export interface AppLog {
 
 export const LOG_MAX_BYTES = 1024 * 1024;
 const RECENT_LINES = 20;
-const EMAIL = /[\w.+-]+@[\w-]+(\.[\w-]+)+/g;
+// Bounded parts (RFC 5321 limits): an unbounded local part made a long line without "@" quadratic.
+const EMAIL = /[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63})+/g;
 
 let instances = 0;
 
@@ -33,7 +34,10 @@ export function createAppLog(options: { dataDir: string; redactor: Redactor; con
   const consoleTransport = log.transports['console'] as typeof nodeLog.transports.console;
   consoleTransport.level = options.console === false ? false : 'warn';
 
-  const clean = (text: string) => options.redactor.redact(text).replace(EMAIL, '[e-mail]');
+  const clean = (text: string) => {
+    const redacted = options.redactor.redact(text);
+    return redacted.includes('@') ? redacted.replace(EMAIL, '[e-mail]') : redacted;
+  };
   log.hooks.push((message) => ({ ...message, data: message.data.map((part: unknown) => clean(describe(part))) }));
 
   const recentLines: string[] = [];

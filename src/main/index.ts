@@ -15,6 +15,7 @@ import { createRedactor } from './redaction';
 import { createTrustedSenderCheck } from './ipc/trusted-sender';
 import { bindIpc, createWindowRoles } from './electron/ipc-binding';
 import { createAppLog, describe } from './log';
+import { closeWithin } from './quit';
 import { createSecureWindow, denyPermissions } from './electron/secure-window';
 import { createSafeShell } from './electron/safe-shell';
 import { createCustomerDisplay } from './electron/customer-display';
@@ -135,9 +136,10 @@ if (!app.requestSingleInstanceLock()) {
       if (closing === null) return;
       core = null;
       event.preventDefault();
-      const disposed = closing.dispose().catch((error: unknown) => log.error(`[main] closing failed: ${describe(error)}`));
-      const timeout = new Promise<void>((resolve) => setTimeout(resolve, QUIT_WAIT_MS));
-      void Promise.race([disposed, timeout]).then(() => app.quit());
+      void closeWithin(() => closing.dispose(), QUIT_WAIT_MS, (error) => log.error(`[main] closing failed: ${describe(error)}`)).then((outcome) => {
+        if (outcome === 'timed-out') log.warn(`[main] pending writes did not finish within ${QUIT_WAIT_MS} ms; quitting anyway`);
+        app.quit();
+      });
     });
   });
 

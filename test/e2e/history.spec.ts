@@ -258,6 +258,12 @@ test('refund part, refuse more than is left, then refund the rest', async ({ pag
   await expect(dialog).toHaveCount(0);
   await expect(row(page, link).getByTestId('row-refunded')).toHaveText('€50.00 refunded');
   expect((await dispatch<LinkRecord>(bridge, 'links.get', { merchantRef: link.merchantRef })).refundedCents).toBe(5000);
+  // Each refund is listed under the total, with its reason.
+  await row(page, link).getByTestId('row-refunded').click();
+  const refunds = row(page, link).getByTestId('row-refund');
+  await expect(refunds).toHaveCount(2);
+  await expect(refunds.nth(0)).toContainText('€20.00 (Wrong size - partly returned)');
+  await expect(refunds.nth(1)).toContainText('€30.00');
   // Nothing left: no more refunds offered.
   await row(page, link).getByTestId('row-more').click();
   await expect(page.getByRole('menuitem', { name: 'Refund…' })).toHaveCount(0);

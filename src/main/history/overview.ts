@@ -123,7 +123,9 @@ export function computeOverview(db: DatabaseSync, input: OverviewQuery): Overvie
     else figures.byDesk.push({ origin: row.origin, deskName: row.desk_name, count: row.links, cents: row.cents });
   }
 
-  const median = db.prepare(`
+  // The median time to payment: per currency the middle one (odd count) or the two in the middle,
+  // found by SQLite's sort (a window function over the range measured slower).
+  const middle = db.prepare(`
     SELECT paid_at - created_at AS after FROM links
     WHERE ${range} AND is_paid = 1 AND paid_at IS NOT NULL AND currency = ?
     ORDER BY after LIMIT ? OFFSET ?`);
@@ -134,9 +136,9 @@ export function computeOverview(db: DatabaseSync, input: OverviewQuery): Overvie
     figures.byDesk.sort((a, b) => b.cents - a.cents);
     const timed = timedPaid.get(figures.currency) ?? 0;
     if (timed === 0) continue;
-    // The middle one (odd count) or the two in the middle (even count).
-    const middle = median.all(firstId, endId, figures.currency, timed % 2 === 1 ? 1 : 2, Math.floor((timed - 1) / 2));
-    const values = middle.map((row) => Math.max(0, DurationRowSchema.parse(row).after));
+    const values = middle
+      .all(firstId, endId, figures.currency, timed % 2 === 1 ? 1 : 2, Math.floor((timed - 1) / 2))
+      .map((row) => Math.max(0, DurationRowSchema.parse(row).after));
     figures.medianPaidAfterMs = values.reduce((sum, value) => sum + value, 0) / values.length;
   }
 

@@ -113,6 +113,8 @@ export const SettingsSchema = z.object({
   returnUrls: z.object({ success: ReturnUrlSchema, error: ReturnUrlSchema, abort: ReturnUrlSchema }).strict(),
   emailTemplates: z.object({ de: EmailTemplateSchema, en: EmailTemplateSchema }).strict(),
   sound: z.boolean(),
+  /** Print the buyer's receipt by itself when a link on screen gets paid (a counter printer); off unless turned on. */
+  autoPrintReceipt: z.boolean(),
   /** App-side expiry (the API documents none): 0 = off. */
   linkExpiryDays: z.number().int().min(0, { message: 'validation.expiry_days' }).max(365, { message: 'validation.expiry_days' }),
   /** Start Link Desk at login, hidden in the tray (desktop app only; off unless the merchant turns it on). */
@@ -139,6 +141,7 @@ export const DEFAULT_SETTINGS: Settings = {
   returnUrls: { success: '', error: '', abort: '' },
   emailTemplates: DEFAULT_EMAIL_TEMPLATES,
   sound: true,
+  autoPrintReceipt: false,
   linkExpiryDays: 0,
   startAtLogin: false,
   deskName: '',

@@ -163,3 +163,40 @@ test('a paid link\'s receipt, in the buyer\'s language: from the history row and
   await page.getByTestId('paid-banner').getByTestId('open-receipt').click();
   await expect(page.getByTestId('receipt-dialog').getByTestId('receipt-preview')).toContainText(paid.transactionId ?? 'no transaction id');
 });
+
+test('with "print the receipt automatically" on, a payment while the link is on screen prints the receipt once', async ({ page, bridge }) => {
+  await page.addInitScript(() => {
+    window.print = () => {
+      document.body.dataset.printed = String(Number(document.body.dataset.printed ?? 0) + 1);
+    };
+  });
+  await saveSettings(bridge, { uiLanguage: 'en' });
+  await page.reload();
+  await page.getByRole('navigation').getByRole('button', { name: /Settings/ }).click();
+  await expect(page.getByTestId('auto-print-receipt')).not.toBeChecked();
+  await page.getByTestId('auto-print-receipt').check();
+  await page.getByRole('button', { name: 'Save settings' }).click();
+  await expect.poll(async () => (await dispatch<{ settings: Settings }>(bridge, 'settings.get', {})).settings.autoPrintReceipt).toBe(true);
+
+  const link = await createLink(bridge, 1999, 'Counter sale');
+  await page.getByRole('navigation').getByRole('button', { name: /History/ }).click();
+  await page.locator(`[data-testid="history-row"][data-ref="${link.merchantRef}"]`).getByTestId('row-open').click();
+  await expect(page.getByTestId('paid-banner')).toBeHidden();
+  await expect(page.getByTestId('receipt-dialog')).toBeHidden();
+
+  const sim = await bridge.core.demo.get();
+  await fetch(`${sim.baseUrl}/__control/transactions/${link.id ?? ''}/pay`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ method: 'creditcard' }),
+  });
+  await expect(page.getByTestId('paid-banner')).toBeVisible({ timeout: 15_000 });
+  await expect(page.getByTestId('receipt-dialog').getByTestId('receipt-preview')).toContainText('19,99');
+  await expect(page.locator('body')).toHaveAttribute('data-printed', '1');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('receipt-dialog')).toBeHidden();
+  // Reopening a paid link does not print again.
+  await page.getByRole('navigation').getByRole('button', { name: /History/ }).click();
+  await page.locator(`[data-testid="history-row"][data-ref="${link.merchantRef}"]`).getByTestId('row-open').click();
+  await expect(page.getByTestId('paid-banner')).toBeVisible();
+  await expect(page.getByTestId('receipt-dialog')).toBeHidden();
+  await expect(page.locator('body')).toHaveAttribute('data-printed', '1');
+});

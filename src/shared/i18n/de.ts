@@ -501,5 +501,6 @@ export const de = {
   'receipt.copyFailed': 'Der Text konnte nicht kopiert werden.',
   'receipt.close': 'Schließen',
   'receipt.email.subject': 'Ihr Zahlungsbeleg von {{merchant}}',
+  'settings.autoPrintReceipt': 'Zahlungsbeleg automatisch drucken, sobald ein angezeigter Link bezahlt ist',
   'receipt.email.greeting': 'Vielen Dank für Ihre Zahlung.',
 } as const satisfies Catalog;

@@ -507,5 +507,6 @@ export const en = {
   'receipt.copyFailed': 'The text could not be copied.',
   'receipt.close': 'Close',
   'receipt.email.subject': 'Your payment receipt from {{merchant}}',
+  'settings.autoPrintReceipt': 'Print the buyer’s receipt automatically when a link on screen is paid',
   'receipt.email.greeting': 'Thank you for your payment.',
 } as const;

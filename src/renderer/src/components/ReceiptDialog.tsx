@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { createPortal } from 'react-dom';
 import '../history.css';
 import '../overview.css';
@@ -12,10 +12,19 @@ import { printNow, usePrintDocument } from '../screens/overview/print';
  * The buyer's receipt for a paid link: shown, printed (or saved as PDF from the print dialog) and
  * copied as e-mail text. Reached from the paid banner, the link screen and the history row.
  */
-export function ReceiptDialog({ record, merchantName, onClose }: { record: LinkRecord; merchantName: string; onClose: () => void }) {
+export function ReceiptDialog({ record, merchantName, onClose, printOnOpen = false }: {
+  record: LinkRecord;
+  merchantName: string;
+  onClose: () => void;
+  /** Print as soon as it opens ("print the receipt automatically when paid"). */
+  printOnOpen?: boolean;
+}) {
   const { t } = useI18n();
   const receipt = useMemo(() => buildReceipt(record, merchantName), [record, merchantName]);
   const [note, setNote] = useState<{ tone: 'success' | 'error' | 'info'; text: string } | null>(null);
+  useEffect(() => {
+    if (printOnOpen) void printNow();
+  }, [printOnOpen]);
   const copy = async () => {
     const { subject, body } = receiptEmail(receipt);
     try {

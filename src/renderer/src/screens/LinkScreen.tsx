@@ -73,8 +73,12 @@ export function LinkScreen({ initial, view, onNewLink, onCreateAgain, onOpenSett
   // Said to screen readers when the status changes while the link is on screen (not on opening it).
   const [announcement, setAnnouncement] = useState('');
   const [receiptOpen, setReceiptOpen] = useState(false);
+  // With auto-print on (Settings), a payment while the link is on screen opens the receipt and prints it.
+  const [paidAtOpen] = useState(() => isPaidStatus(initial.status));
+  const [autoReceiptDone, setAutoReceiptDone] = useState(false);
   const announcedStatus = useRef(initial.status);
   const sound = view?.settings.sound ?? false;
+  const autoPrintReceipt = view?.settings.autoPrintReceipt ?? false;
 
   useEffect(() => {
     copyRef.current?.focus();
@@ -184,6 +188,7 @@ export function LinkScreen({ initial, view, onNewLink, onCreateAgain, onOpenSett
 
   const tone = statusTone(record.status);
   const paid = isPaidStatus(record.status);
+  const autoReceipt = autoPrintReceipt && paid && !paidAtOpen && !autoReceiptDone;
   const amount = money(record.amountCents, record.currency);
   const customerName = [record.customer?.forename, record.customer?.surname].filter(Boolean).join(' ') || record.customer?.companyname || '';
   const statusHint = statusHintKey(record.status);
@@ -201,7 +206,13 @@ export function LinkScreen({ initial, view, onNewLink, onCreateAgain, onOpenSett
           </button>
         </div>
       )}
-      {receiptOpen && <ReceiptDialog record={record} merchantName={view?.settings.merchantName ?? ''} onClose={() => setReceiptOpen(false)} />}
+      {(receiptOpen || autoReceipt) && (
+        <ReceiptDialog record={record} merchantName={view?.settings.merchantName ?? ''} printOnOpen={autoReceipt && !receiptOpen}
+          onClose={() => {
+            setReceiptOpen(false);
+            setAutoReceiptDone(true);
+          }} />
+      )}
       <header className="screen-header link-header">
         <h1 id="link-title">{t('link.title')}</h1>
         {record.isDemo && <span className="demo-tag" data-testid="demo-tag">{t('link.demo')}</span>}

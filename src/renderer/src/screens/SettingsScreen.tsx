@@ -290,6 +290,11 @@ export function SettingsScreen({ view, onSaved }: { view: SettingsView; onSaved:
           <input type="checkbox" checked={draft.sound} onChange={(e) => update((s) => void (s.sound = e.target.checked))} />
           <span>{t('settings.sound')}</span>
         </label>
+        <label className="checkbox">
+          <input type="checkbox" checked={draft.autoPrintReceipt} onChange={(e) => update((s) => void (s.autoPrintReceipt = e.target.checked))}
+            data-testid="auto-print-receipt" />
+          <span>{t('settings.autoPrintReceipt')}</span>
+        </label>
         <CopyDiagnostics />
       </section>
 

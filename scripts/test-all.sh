@@ -7,7 +7,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the tests need. Installed only when missing and when running as root.
-PACKAGES=(chromium gnome-keyring dbus dbus-x11 libsecret-1-0 libsecret-1-dev fonts-dejavu-core)
+PACKAGES=(chromium gnome-keyring dbus dbus-x11 libsecret-1-0 libsecret-1-dev fonts-dejavu-core poppler-utils)
 missing=()
 for p in "${PACKAGES[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

@@ -122,12 +122,13 @@ export async function createAppCore(deps: AppCoreDeps): Promise<AppCore> {
     history,
     deskId,
     deskName: () => settings.load().deskName,
+    logError,
     resolveAccount,
     events,
     budget,
     onOutcome: (record, outcome) => deps.notifier.notify(outcomeNotification(record, outcome, uiLanguage())),
   });
-  const followUp = createFollowUpActions({ links, history });
+  const followUp = createFollowUpActions({ links, history, logError });
   // The background watcher is the account sync: one "changed since" query per cycle, whatever waits.
   const sync = createAccountSync({
     history,

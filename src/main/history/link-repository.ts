@@ -199,13 +199,13 @@ class Statements {
     this.byRef = db.prepare(`SELECT ${LINK_COLUMNS} FROM links l WHERE l.merchant_ref = ? AND l.damaged = 0`);
     this.byStx = db.prepare(`SELECT ${LINK_COLUMNS} FROM links l WHERE l.stx_id = ? AND l.damaged = 0 LIMIT 1`);
     this.insertLink = db.prepare(`
-      INSERT INTO links (id, merchant_ref, stx_id, account_key, history_status, api_status, amount_cents, currency, reference,
+      INSERT INTO links (id, merchant_ref, stx_id, history_status, amount_cents, currency, reference,
         payment_method, paid_with, is_final, is_paid, needs_shipping, created_at, updated_at, paid_at, refunded_cents,
         has_shipment, origin, desk_name, record, checksum)
-      VALUES (:id, :merchant_ref, :stx_id, :account_key, :history_status, :api_status, :amount_cents, :currency, :reference,
+      VALUES (:id, :merchant_ref, :stx_id, :history_status, :amount_cents, :currency, :reference,
         :payment_method, :paid_with, :is_final, :is_paid, :needs_shipping, :created_at, :updated_at, :paid_at, 0, 0, :origin, :desk_name, :record, :checksum)`);
     this.updateLink = db.prepare(`
-      UPDATE links SET stx_id = :stx_id, account_key = :account_key, history_status = :history_status, api_status = :api_status,
+      UPDATE links SET stx_id = :stx_id, history_status = :history_status,
         amount_cents = :amount_cents, currency = :currency, reference = :reference, payment_method = :payment_method,
         paid_with = :paid_with, is_final = :is_final, is_paid = :is_paid, needs_shipping = :needs_shipping,
         created_at = :created_at, updated_at = :updated_at, paid_at = COALESCE(paid_at, :paid_at),
@@ -665,9 +665,7 @@ function insertStored(statements: Statements, stored: StoredLink, refunds: Refun
     id,
     merchant_ref: columns.merchant_ref,
     stx_id: columns.stx_id,
-    account_key: columns.account_key,
     history_status: columns.history_status,
-    api_status: columns.api_status,
     amount_cents: columns.amount_cents,
     currency: columns.currency,
     reference: columns.reference,

@@ -17,9 +17,7 @@ export const MIGRATIONS: ReadonlyArray<(db: DatabaseSync) => void> = [
         id INTEGER PRIMARY KEY,
         merchant_ref TEXT NOT NULL UNIQUE,
         stx_id TEXT,
-        account_key TEXT NOT NULL,
-        history_status TEXT NOT NULL,  -- creating, create_failed, or the API status
-        api_status TEXT,
+        history_status TEXT NOT NULL,  -- creating, create_failed, or the API status (the account key and the rest: in the record)
         amount_cents INTEGER NOT NULL,
         currency TEXT NOT NULL,
         reference TEXT NOT NULL,

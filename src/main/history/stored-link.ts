@@ -102,9 +102,7 @@ export function decodeRecord(rowId: number, blob: unknown, checksum: unknown): S
 export interface LinkColumns {
   merchant_ref: string;
   stx_id: string | null;
-  account_key: string;
   history_status: string;
-  api_status: string | null;
   amount_cents: number;
   currency: string;
   reference: string;
@@ -124,9 +122,7 @@ export function linkColumns(stored: StoredLink, shipped: ShipmentEntry | null, o
   return {
     merchant_ref: stored.merchantRef,
     stx_id: stored.id,
-    account_key: stored.accountKey,
     history_status: historyStatus(stored),
-    api_status: stored.status,
     amount_cents: stored.amountCents,
     currency: stored.currency,
     reference: stored.reference,

@@ -22,7 +22,7 @@ function notAllowed(message: string): AppFailure {
   return new AppFailure({ code: 'link.not_allowed', message });
 }
 
-export function createFollowUpActions(deps: { links: LinkService; history: LinkRepository; now?: () => Date }): FollowUpActions {
+export function createFollowUpActions(deps: { links: LinkService; history: LinkRepository; now?: () => Date; logError?: (line: string) => void }): FollowUpActions {
   const now = deps.now ?? (() => new Date());
 
   const cancel = (merchantRef: string): Promise<LinkRecord> =>
@@ -88,8 +88,9 @@ export function createFollowUpActions(deps: { links: LinkService; history: LinkR
         try {
           await cancel(record.merchantRef);
           cancelled++;
-        } catch {
-          failed++;
+        } catch (error) {
+          failed++; // counted for the merchant, logged for support
+          deps.logError?.(`[follow-up] cancelling an expired link failed: ${error instanceof Error ? error.message : String(error)}`);
         }
       }
       return { cancelled, failed };

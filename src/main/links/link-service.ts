@@ -25,6 +25,7 @@ export interface LinkServiceDeps {
   minRefreshIntervalMs?: number;
   /** Per-account request budget shared with the background watcher. */
   budget?: RequestBudget;
+  logError?: (line: string) => void;
 }
 
 /** Who asks for a status: the link on screen (priority) or the background watcher. */
@@ -283,9 +284,10 @@ export function createLinkService(deps: LinkServiceDeps): LinkService {
             pending++;
             scheduleReconcile(record.merchantRef);
           }
-        } catch {
+        } catch (error) {
           pending++; // offline or another account: tried again later
           scheduleReconcile(record.merchantRef);
+          deps.logError?.(`[links] looking up an unconfirmed create failed: ${error instanceof Error ? error.message : String(error)}`);
         }
       }
       return { recovered, failed, pending };

@@ -268,8 +268,12 @@ export function createAccountSync(deps: AccountSyncDeps): AccountSync {
       if (account === null) return 0;
       const requests = (await cycle(account)) + (await repairOne(account));
       // Creates whose answer was lost are looked up at growing intervals, also while the list API is refused.
-      await deps.links.reconcileUnfinished({ onlyDue: true }).catch((error: unknown) => deps.logError?.(`[sync] reconcile failed: ${String(error)}`));
+      await deps.links.reconcileUnfinished({ onlyDue: true });
       return requests;
+    } catch (error) {
+      // Runs from a timer: nothing may escape (the history may be closing as the app quits).
+      deps.logError?.(`[sync] ${error instanceof Error ? error.message : String(error)}`);
+      return 0;
     } finally {
       running = false;
     }

@@ -156,12 +156,15 @@ test('offline: says so, keeps the status it knows, and recovers on its own', asy
   const simulator = new URL(record.paymentUrl ?? '').origin;
   await expect(page.getByTestId('link-status')).toHaveText('Waiting for payment');
 
-  const added = await fetch(`${simulator}/__control/faults`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ route: 'GET /api/v2/Smart/Transactions/*', kind: 'drop', times: 'Infinity' }),
-  });
-  expect(added.ok).toBe(true);
+  // secupay unreachable: the link's own status and the account sync's list both fail.
+  for (const route of ['GET /api/v2/Smart/Transactions/*', 'GET /api/v2/Smart/Transactions']) {
+    const added = await fetch(`${simulator}/__control/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ route, kind: 'drop', times: 'Infinity' }),
+    });
+    expect(added.ok).toBe(true);
+  }
   try {
     await expect(page.getByTestId('offline-notice')).toHaveText('Offline – retrying…', { timeout: 20_000 });
     await expect(page.getByTestId('link-status')).toHaveText('Waiting for payment');

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { AppInfo } from '../shared/contract';
+import type { AppInfo, ChannelOutput, ParsedChannelInput } from '../shared/contract';
 import { isAllowedExternalUrl } from './external-url-policy';
 import { createDispatcher, type Dispatch, type HandlerTable, type SenderInfo } from './ipc/dispatcher';
 import { createEventHub, type EventHub } from './event-hub';
@@ -38,6 +38,8 @@ export interface AppCoreDeps {
   openExternal: (url: string) => Promise<boolean>;
   /** Opens the customer-facing window; false where main has no windows (web bridge). */
   openCustomerDisplay: (merchantRef: string) => boolean;
+  /** Prints the main window's document (electron/print.ts); absent where main has no windows (web bridge). */
+  printDocument?: (request: ParsedChannelInput<'print.document'>) => Promise<ChannelOutput<'print.document'>>;
   notifier: Notifier;
   logError?: (line: string) => void;
   /** Per-account request budget; tests and benchmarks pass their own. */
@@ -212,6 +214,7 @@ export async function createAppCore(deps: AppCoreDeps): Promise<AppCore> {
       return { csv: toCsv(records, { separator, locale: uiLanguage() }), fileName: `link-desk-${day}.csv`, rows: records.length };
     },
     'overview.get': async (query) => history.overview(query),
+    'print.document': async (request) => (deps.printDocument ? deps.printDocument(request) : { handled: false, done: false }),
     'history.status': async () => {
       const recovery = history.recovery;
       return {

@@ -10,6 +10,7 @@ import Store from 'electron-store';
 import { EVENT_CHANNEL } from '../shared/contract/channel-names';
 import type { AppEvent } from '../shared/contract';
 import { createAppCore, type AppCore } from './app-core';
+import { createWindowPrinter } from './electron/print';
 import { createKeytarSecretStore } from './secret-store';
 import { createRedactor } from './redaction';
 import { createTrustedSenderCheck } from './ipc/trusted-sender';
@@ -93,6 +94,7 @@ if (!app.requestSingleInstanceLock()) {
       info: { version: app.getVersion(), shell: 'electron', platform: process.platform, systemLanguage },
       openExternal: (url) => safeShell.openExternal(url),
       openCustomerDisplay: (merchantRef) => display.open(merchantRef),
+      printDocument: createWindowPrinter(() => mainWindow),
       notifier: {
         notify({ title, body, merchantRef }) {
           if (!Notification.isSupported()) return;

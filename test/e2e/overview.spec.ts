@@ -56,7 +56,9 @@ test('today\'s figures come from main, and a figure opens the history filtered t
   const paid = await payNow(bridge, await createLink(bridge, 1250, 'Table 7'), 'creditcard');
   await createLink(bridge, 4000, 'Phone order Weber');
   await page.reload();
-  await page.keyboard.press('Control+o');
+  // Ctrl+U ("Übersicht"); Ctrl+O is the link screen's "Open payment page".
+  await expect(page.getByRole('navigation').getByRole('button', { name: /Overview/ })).toBeVisible();
+  await page.keyboard.press('Control+u');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Overview');
   await expect(page.getByTestId('figure-paid')).toContainText('€12.50');
   await expect(page.getByTestId('figure-paid')).toContainText('1 link');

@@ -43,6 +43,7 @@ function setup(overrides: Partial<HandlerTable> = {}, requireOwnerPin?: () => Pr
     'history.exportCsv': unused,
     'history.status': unused,
     'overview.get': unused,
+    'print.document': unused,
     'account.warmUp': async () => ({}),
     'pin.status': async () => pin,
     'pin.unlock': async () => pin,

@@ -34,7 +34,7 @@ interface NavItem {
 
 const NAV: NavItem[] = [
   { screen: 'new', label: 'nav.new', key: 'n' },
-  { screen: 'overview', label: 'nav.overview', key: 'o' },
+  { screen: 'overview', label: 'nav.overview', key: 'u' },
   { screen: 'history', label: 'nav.history', key: 'h' },
   { screen: 'settings', label: 'nav.settings', key: ',' },
 ];

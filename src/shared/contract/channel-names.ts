@@ -24,6 +24,7 @@ export const CHANNEL_NAMES = [
   'history.exportCsv',
   'history.status',
   'overview.get',
+  'print.document',
   'pin.status',
   'pin.unlock',
   'pin.lock',

@@ -133,6 +133,19 @@ export const CONTRACT = {
   },
   /** The Overview screen's figures for a creation-day range, added up in SQL in main (issue 11). */
   'overview.get': { input: OverviewQuerySchema, output: OverviewSchema },
+  /**
+   * Prints the document on screen (receipt, payment summary) through the desktop app: the print
+   * dialog, silently to the default printer, or as a PDF file. `handled: false` where main has no
+   * window (the web bridge): the renderer then uses the browser's print.
+   */
+  'print.document': {
+    input: z.object({
+      mode: z.enum(['print', 'pdf']),
+      silent: z.boolean(),
+      fileName: z.string().min(5).max(120).regex(/^[\p{L}\p{N} _.,()-]+\.pdf$/u),
+    }).strict(),
+    output: z.object({ handled: z.boolean(), done: z.boolean() }),
+  },
   /** Whether an owner PIN is set and open right now (never the PIN or its hash). */
   'pin.status': { input: NoInput, output: PinStatusSchema },
   /** Opens the protected actions for `pinUnlockMinutes`; `pin.wrong` / `pin.locked` otherwise. */

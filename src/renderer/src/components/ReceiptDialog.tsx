@@ -21,9 +21,11 @@ export function ReceiptDialog({ record, merchantName, onClose, printOnOpen = fal
 }) {
   const { t } = useI18n();
   const receipt = useMemo(() => buildReceipt(record, merchantName), [record, merchantName]);
+  const fileName = `${receipt.title} ${record.reference || record.id || record.merchantRef}`;
   const [note, setNote] = useState<{ tone: 'success' | 'error' | 'info'; text: string } | null>(null);
   useEffect(() => {
-    if (printOnOpen) void printNow();
+    // Auto-print is for a counter printer: straight to it in the desktop app.
+    if (printOnOpen) void printNow({ silent: true });
   }, [printOnOpen]);
   const copy = async () => {
     const { subject, body } = receiptEmail(receipt);
@@ -42,12 +44,13 @@ export function ReceiptDialog({ record, merchantName, onClose, printOnOpen = fal
           <button type="button" className="button secondary" onClick={() => void copy()} data-testid="receipt-copy">{t('receipt.copy')}</button>
           <button type="button" className="button secondary"
             onClick={() => {
+              // The browser saves a PDF from its print dialog; the desktop app asks where to save.
               setNote({ tone: 'info', text: t('receipt.pdf.hint') });
-              void printNow();
+              void printNow({ mode: 'pdf', name: fileName }).then((saved) => saved && setNote(null));
             }}>
             {t('receipt.pdf')}
           </button>
-          <button type="button" className="button primary" data-autofocus onClick={() => void printNow()} data-testid="receipt-print">{t('receipt.print')}</button>
+          <button type="button" className="button primary" data-autofocus onClick={() => void printNow({ name: fileName })} data-testid="receipt-print">{t('receipt.print')}</button>
         </>
       }>
       <ReceiptView receipt={receipt} testId="receipt-preview" />

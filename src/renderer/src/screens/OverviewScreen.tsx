@@ -90,8 +90,8 @@ export function OverviewScreen({ view, onOpenHistory }: OverviewScreenProps) {
     setSummary({ overview, links: links.value, merchantName: view?.settings.merchantName ?? '', printedAt: new Date().toISOString() });
   };
   useEffect(() => {
-    if (summary) void printNow();
-  }, [summary]);
+    if (summary) void printNow({ name: `${t('summary.title')} ${summary.overview.from}_${summary.overview.to}` });
+  }, [summary, t]);
 
   const shown = overview && overview.from === range.from && overview.to === range.to ? overview : null;
   return (

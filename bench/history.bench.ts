@@ -19,7 +19,7 @@ import type { LinkRecord } from '../src/shared/link';
 
 const OPEN_RUNS = 5;
 /** Bump when realisticRecord changes, so cached databases are rebuilt. */
-const GENERATOR_VERSION = 3;
+const GENERATOR_VERSION = 4;
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -63,6 +63,7 @@ export const de = {
   'settings.uiLanguage': 'Sprache der App',
   'settings.uiLanguage.system': 'Wie das System',
   'settings.sound': 'Ton abspielen, wenn ein Link bezahlt wurde',
+  'settings.startAtLogin': 'Link Desk beim Anmelden starten (ausgeblendet im Infobereich; nur in der Desktop-App)',
   'settings.expiryDays': 'Unbezahlte Links markieren nach (Tage, 0 = nie)',
   'settings.save': 'Einstellungen speichern',
   'settings.saved': 'Einstellungen gespeichert.',

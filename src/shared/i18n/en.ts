@@ -69,6 +69,7 @@ export const en = {
   'settings.uiLanguage': 'App language',
   'settings.uiLanguage.system': 'Like the system',
   'settings.sound': 'Play a sound when a link is paid',
+  'settings.startAtLogin': 'Start Link Desk when I log in (hidden in the tray; desktop app only)',
   'settings.expiryDays': 'Flag unpaid links after (days, 0 = never)',
   'settings.save': 'Save settings',
   'settings.saved': 'Settings saved.',

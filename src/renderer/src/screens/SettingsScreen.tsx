@@ -295,6 +295,11 @@ export function SettingsScreen({ view, onSaved }: { view: SettingsView; onSaved:
             data-testid="auto-print-receipt" />
           <span>{t('settings.autoPrintReceipt')}</span>
         </label>
+        <label className="checkbox">
+          <input type="checkbox" checked={draft.startAtLogin} onChange={(e) => update((s) => void (s.startAtLogin = e.target.checked))}
+            data-testid="start-at-login" />
+          <span>{t('settings.startAtLogin')}</span>
+        </label>
         <CopyDiagnostics />
       </section>
 

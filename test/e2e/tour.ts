@@ -118,7 +118,7 @@ async function backToShell(page: Page): Promise<void> {
 }
 
 /** A sidebar item, found by the shortcut shown on it (the order of the items may change). */
-async function nav(page: Page, key: 'N' | 'O' | 'H' | ',', screen: string): Promise<void> {
+async function nav(page: Page, key: 'N' | 'U' | 'H' | ',', screen: string): Promise<void> {
   await backToShell(page);
   await page.locator('.nav-item', { has: page.locator('kbd', { hasText: new RegExp(`^(Ctrl\\+|⌘)${key}$`) }) }).click();
   await page.locator(`${screen} h1`).first().waitFor();
@@ -190,7 +190,7 @@ export function tourStops(bridge: RunningBridgeApp, links: SeededLinks): TourSto
         await page.getByTestId('paid-banner').waitFor();
       },
     },
-    { name: 'overview', enter: (page) => nav(page, 'O', '.overview-screen') },
+    { name: 'overview', enter: (page) => nav(page, 'U', '.overview-screen') },
     { name: 'history', enter: openHistory },
     { name: 'history-row-menu', enter: (page) => rowMenu(page, links.long) },
     { name: 'dialog-cancel', enter: (page) => rowDialog(page, links.long, 'cancel') },

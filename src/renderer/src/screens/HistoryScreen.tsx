@@ -19,8 +19,6 @@ import { openMailApp } from '../open-mail';
 import type { MenuAction } from '../history/RowMenu';
 import { ReceiptDialog } from '../components/ReceiptDialog';
 import { isPaidStatus } from '../../../shared/status';
-import { ReceiptDialog } from '../components/ReceiptDialog';
-import { isPaidStatus } from '../../../shared/status';
 
 export interface HistoryScreenProps {
   view: SettingsView | null;
@@ -46,7 +44,6 @@ export function HistoryScreen({ view, onOpenLink, onNewLink, initialFilters }: H
   const searchRef = useRef<HTMLInputElement>(null);
   const [feedback, setFeedback] = useState<Feedback>(null);
   const [dialog, setDialog] = useState<OpenDialog>(null);
-  const [receiptFor, setReceiptFor] = useState<LinkRecord | null>(null);
   const [receiptFor, setReceiptFor] = useState<LinkRecord | null>(null);
   const [separator, setSeparator] = useState<Separator>(lang === 'de' ? ';' : ',');
   const [exporting, setExporting] = useState(false);
@@ -90,7 +87,6 @@ export function HistoryScreen({ view, onOpenLink, onNewLink, initialFilters }: H
   const actionsFor = (record: LinkRecord): MenuAction[] => {
     const actions: MenuAction[] = [];
     if (record.paymentUrl) actions.push({ id: 'copy-link', label: t('history.action.copyLink'), run: () => void copy(record.paymentUrl ?? '', 'history.copied') });
-    if (isPaidStatus(record.status)) actions.push({ id: 'receipt', label: t('receipt.open'), run: () => setReceiptFor(record) });
     if (isPaidStatus(record.status)) actions.push({ id: 'receipt', label: t('receipt.open'), run: () => setReceiptFor(record) });
     if (canRemind(record)) {
       actions.push({ id: 'copy-reminder', label: t('history.action.copyReminder'), run: () => void copy(reminderFor(record, merchantName).body, 'history.reminderCopied') });
@@ -272,7 +268,6 @@ export function HistoryScreen({ view, onOpenLink, onNewLink, initialFilters }: H
         </>
       ) : null}
 
-      {receiptFor && <ReceiptDialog record={receiptFor} merchantName={merchantName} onClose={() => setReceiptFor(null)} />}
       {receiptFor && <ReceiptDialog record={receiptFor} merchantName={merchantName} onClose={() => setReceiptFor(null)} />}
       {dialog?.kind === 'cancel' && <CancelDialog record={dialog.record} onClose={() => setDialog(null)} onDone={done} />}
       {dialog?.kind === 'ship' && <ShipDialog record={dialog.record} onClose={() => setDialog(null)} onDone={done} />}

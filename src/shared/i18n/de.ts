@@ -217,6 +217,7 @@ export const de = {
   'link.checking': 'Noch keine Antwort von secupay. Link Desk prüft, ob dieser Link erstellt wurde – bitte nicht erneut erstellen.',
   'link.createFailed': 'Dieser Link wurde nicht erstellt: {{reason}}',
   'link.retry': 'Erneut versuchen',
+  'link.waitingForSecupay': 'Warte auf secupay …',
   'link.retryFailed': 'secupay ist gerade nicht erreichbar. Bitte gleich noch einmal versuchen.',
   'link.retryHint': 'Fragt zuerst bei secupay nach und zeigt den Link, falls es ihn gibt; erstellt nur sonst einen neuen.',
   'link.actions': 'Link weitergeben',
@@ -274,7 +275,7 @@ export const de = {
   'error.history.io': 'Die Liste der Links auf diesem Computer konnte nicht gespeichert werden.',
 
   'history.title': 'Verlauf',
-  'history.subtitle': 'Alle Zahlungslinks dieses Arbeitsplatzes mit ihrem aktuellen Status.',
+  'history.subtitle': 'Alle Zahlungslinks Ihres secupay-Kontos – von dieser Kasse, anderen Kassen und aus secuOffice – mit ihrem aktuellen Status.',
   'history.waiting_one': '{{count, number}} wartet auf Zahlung',
   'history.waiting_other': '{{count, number}} warten auf Zahlung',
   'history.keys': '/ oder {{find}} zum Suchen · ↑ ↓ zum Wechseln der Zeile · Enter zum Öffnen',

@@ -223,6 +223,7 @@ export const en = {
   'link.checking': 'No answer from secupay yet. Link Desk is checking whether this link was created – please do not create it again.',
   'link.createFailed': 'This link was not created: {{reason}}',
   'link.retry': 'Try again',
+  'link.waitingForSecupay': 'Waiting for secupay …',
   'link.retryFailed': 'secupay could not be asked right now. Try again in a moment.',
   'link.retryHint': 'Asks secupay first and shows the link if it exists; creates a new one only if not.',
   'link.actions': 'Share the link',
@@ -280,7 +281,7 @@ export const en = {
   'error.history.io': 'The list of links on this computer could not be saved.',
 
   'history.title': 'History',
-  'history.subtitle': 'Every payment link created on this desk, with its current status.',
+  'history.subtitle': "Every payment link of your secupay account – this desk's, other desks' and secuOffice's – with its current status.",
   'history.waiting_one': '{{count, number}} waiting for payment',
   'history.waiting_other': '{{count, number}} waiting for payment',
   'history.keys': '/ or {{find}} to search · ↑ ↓ to move between links · Enter to open',

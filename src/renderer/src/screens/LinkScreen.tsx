@@ -4,6 +4,7 @@ import type { SettingsView } from '../../../shared/settings';
 import { composeEmail } from '../../../shared/email-text';
 import { DEFAULT_EMAIL_TEMPLATES } from '../../../shared/settings';
 import { isPaidStatus, statusTone } from '../../../shared/status';
+import { historyStatus } from '../../../shared/history-query';
 import { languageName, statusLabel } from '../../../shared/i18n/labels';
 import type { PlainKey } from '../../../shared/i18n';
 import { useI18n } from '../i18n';
@@ -220,7 +221,7 @@ export function LinkScreen({ initial, view, onNewLink, onCreateAgain, onOpenSett
 
       <div className="link-layout">
         <section className="card qr-card" aria-label={t('link.qrLabel')}>
-          {url ? <QrCode url={url} label={t('link.qrLabel')} onPainted={markPainted} /> : <p className="muted">{t('link.noUrl')}</p>}
+          {url ? <QrCode url={url} label={t('link.qrLabel')} onPainted={markPainted} /> : <p className="muted">{t(record.state === 'creating' ? 'link.waitingForSecupay' : 'link.noUrl')}</p>}
           <p className="qr-caption">{t('link.scan')}</p>
           <p className="link-url" title={url}>{url}</p>
         </section>
@@ -233,7 +234,7 @@ export function LinkScreen({ initial, view, onNewLink, onCreateAgain, onOpenSett
           )}
           <div className={`status-line status-${tone}`} data-testid="link-status" data-status={record.status ?? ''}>
             <span className="status-dot" aria-hidden="true" />
-            <span>{statusLabel(t, record.status)}</span>
+            <span>{statusLabel(t, historyStatus(record))}</span>
           </div>
           {statusHint && <p className="status-hint muted">{t(statusHint)}</p>}
           {record.state !== 'created' && (

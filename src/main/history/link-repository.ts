@@ -368,7 +368,7 @@ class SqliteLinkRepository implements LinkRepository {
         if (this.statements.byRef.get(parsed.merchantRef) !== undefined) {
           throw new AppFailure({ code: 'internal', message: 'A payment link with this merchantRef is already in the history.' });
         }
-        insertStored(this.statements, toStoredLink(parsed), parsed.refunds, parsed.shipped, this.now());
+        insertStored(this.statements, toStoredLink(parsed), parsed.refunds, parsed.shipped);
         return this.recordOf(LinkRowSchema.parse(this.statements.byRef.get(parsed.merchantRef)));
       }, true),
     );
@@ -380,7 +380,7 @@ class SqliteLinkRepository implements LinkRepository {
       const added: string[] = [];
       for (const record of parsed) {
         if (this.chains.has(record.merchantRef) || this.statements.byRef.get(record.merchantRef) !== undefined) continue;
-        insertStored(this.statements, toStoredLink(record), record.refunds, record.shipped, this.now());
+        insertStored(this.statements, toStoredLink(record), record.refunds, record.shipped);
         added.push(record.merchantRef);
       }
       return added;
@@ -651,7 +651,7 @@ function totalFromRow(row: unknown): HistoryCurrencyTotal {
 }
 
 /** Writes a new link row with its refunds and shipment (inside the caller's transaction). */
-function insertStored(statements: Statements, stored: StoredLink, refunds: RefundEntry[], shipped: ShipmentEntry | null, now: Date): number {
+function insertStored(statements: Statements, stored: StoredLink, refunds: RefundEntry[], shipped: ShipmentEntry | null): number {
   // A row kept aside for this link (checksum failed) is replaced by the good version now coming in.
   const damaged = statements.damagedByRef.get(stored.merchantRef) as { id?: unknown } | undefined;
   if (typeof damaged?.id === 'number') {
@@ -676,7 +676,8 @@ function insertStored(statements: Statements, stored: StoredLink, refunds: Refun
     needs_shipping: columns.needs_shipping,
     created_at: columns.created_at,
     updated_at: columns.updated_at,
-    paid_at: columns.is_paid ? now.getTime() : null,
+    // Arriving paid (from the account): its last change is when it became paid, as near as the list tells.
+    paid_at: columns.is_paid ? columns.updated_at : null,
     origin: columns.origin,
     desk_name: columns.desk_name,
     record: encoded.blob,
@@ -710,7 +711,7 @@ function restoreRow(db: DatabaseSync, row: SalvageRow, refundRows: SalvageRow[],
     const statements = statementsFor();
     const refunds = refundRows.map(refundFromRow);
     const shipped = shipmentRows.length > 0 ? shipmentFromRow(shipmentRows[shipmentRows.length - 1]) : null;
-    insertStored(statements, stored, refunds, shipped, new Date());
+    insertStored(statements, stored, refunds, shipped);
     return true;
   } catch {
     return false;

@@ -14,7 +14,7 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) await rm(dir, { recursive: true, force: true });
 });
 
-/** A repository whose clock the test sets: paid_at is "now" when a paid link is recorded. */
+/** A repository whose clock the test sets. A link recorded as paid takes its last change as the payment time. */
 async function openWithClock(): Promise<{ history: LinkRepository; setNow: (date: Date) => void }> {
   const dir = await mkdtemp(join(tmpdir(), 'overview-'));
   dirs.push(dir);
@@ -35,7 +35,7 @@ function link(n: number, created: Date, extra: Partial<LinkRecord>): LinkRecord 
 async function seedDay(history: LinkRepository, setNow: (date: Date) => void): Promise<void> {
   const paid = async (n: number, created: Date, seenPaid: Date, extra: Partial<LinkRecord>) => {
     setNow(seenPaid);
-    await history.insert(link(n, created, { status: 'ok', transactionId: `PCI_${n}`, ...extra }));
+    await history.insert(link(n, created, { status: 'ok', transactionId: `PCI_${n}`, updatedAt: seenPaid.toISOString(), ...extra }));
   };
   await paid(1, at(9), at(9, 4), { amountCents: 1000, paidWith: 'creditcard' });
   await paid(2, at(10), at(10, 10), { amountCents: 2000, paidWith: 'paypal' });

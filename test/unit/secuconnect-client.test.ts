@@ -478,20 +478,17 @@ describe('calls', () => {
     expect(await client.findByMerchantRef('LD-404')).toBeNull();
   });
 
-  it('sends the documented bodies for delivery, capture and refund', async () => {
+  it('sends the documented bodies for capture (mark as shipped) and refund', async () => {
     const pci = { object: 'payment.transactions', id: 'PCI_A', amount: 1750, currency: 'EUR' };
     const fake = fakeApi((request) => {
-      if (request.url.pathname.endsWith('/setDelivery')) return json(200, stx({ status: 'ok' }));
       if (request.url.pathname.endsWith('/capture')) return json(200, pci);
       return json(200, [{ ...pci, amount: 1750 }, { ...pci, id: 'PCI_B', amount: -500 }]);
     });
     const { client } = makeClient(fake);
-    await client.setDelivery('STX_A', { type: 'shipping', shipped_by: 'DHL', tracking_code: '123' });
     await client.capturePaymentTransaction('PCI_A', { carrier: 'DHL', invoice_number: 'R-1' });
     const refund = await client.refundPaymentTransaction('PCI_A', { reduceAmountByCents: 500, reason: 'Returned goods' });
     expect(refund.map((t) => t.amount)).toEqual([1750, -500]);
     expect(fake.apiRequests().map((r) => [r.method, r.url.pathname, r.body])).toEqual([
-      ['POST', '/api/v2/Smart/Transactions/STX_A/setDelivery', { delivery_options: { type: 'shipping', shipped_by: 'DHL', tracking_code: '123' } }],
       ['POST', '/api/v2/Payment/Transactions/PCI_A/capture', { shipping_information: { carrier: 'DHL', invoice_number: 'R-1' } }],
       ['POST', '/api/v2/Payment/Transactions/PCI_A/cancel', { reduce_amount_by: 500, reason: 'Returned goods' }],
     ]);

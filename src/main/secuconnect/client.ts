@@ -21,7 +21,6 @@ import {
   PaymentTransactionArraySchema,
   PaymentTransactionSchema,
   RefundBodySchema,
-  SetDeliveryBodySchema,
   ListSmartTransactionsQuerySchema,
   SmartTransactionListSchema,
   SmartTransactionSchema,
@@ -30,7 +29,6 @@ import {
 } from './wire';
 import type {
   CreateSmartTransactionBody,
-  DeliveryOptions,
   PaymentTransaction,
   ShippingInformation,
   SmartTransaction,
@@ -110,7 +108,6 @@ export interface RefundRequest {
 
 export interface SecuconnectClient {
   readonly accountKey: string;
-  getToken(): Promise<string>;
   /**
    * Gets ready for the next request without creating anything: renews the token unless it stays
    * valid for the next minute (only when `mayRequestToken()` agrees: the request budget), and opens
@@ -118,14 +115,14 @@ export interface SecuconnectClient {
    */
   warmUp(options?: { mayRequestToken?: () => boolean }): Promise<WarmUpResult>;
   /** Logs in afresh (not from the cache), proving the stored credentials work. */
+  /** A valid access token (cached, renewed before expiry); tests use it to log in on purpose. */
+  getToken(): Promise<string>;
   testConnection(): Promise<{ tokenExpiresInSeconds: number }>;
   createSmartTransaction(body: CreateSmartTransactionBody): Promise<SmartTransaction>;
   getSmartTransaction(id: string): Promise<SmartTransaction>;
   listSmartTransactions(query?: ListSmartTransactionsQuery): Promise<SmartTransactionList>;
   findByMerchantRef(merchantRef: string): Promise<SmartTransaction | null>;
   cancelSmartTransaction(id: string): Promise<SmartTransaction>;
-  setDelivery(id: string, deliveryOptions: DeliveryOptions): Promise<SmartTransaction>;
-  getPaymentTransaction(paymentTransactionId: string): Promise<PaymentTransaction>;
   capturePaymentTransaction(paymentTransactionId: string, shippingInformation?: ShippingInformation): Promise<PaymentTransaction>;
   /** Returns the original transaction and the refund transactions it now has (API-NOTES §3.2). */
   refundPaymentTransaction(paymentTransactionId: string, refund: RefundRequest): Promise<PaymentTransaction[]>;
@@ -411,16 +408,6 @@ export function createSecuconnectClient(options: SecuconnectClientOptions): Secu
 
     async cancelSmartTransaction(id) {
       return callApi('POST', `${smartTransactionPath(id)}/cancel`, 'a cancelled Smart Transaction', SmartTransactionSchema, { idempotent: false });
-    },
-
-    async setDelivery(id, deliveryOptions) {
-      const path = `${smartTransactionPath(id)}/setDelivery`;
-      const checked = checkRequestBody(SetDeliveryBodySchema, { delivery_options: deliveryOptions }, 'delivery note');
-      return callApi('POST', path, 'a Smart Transaction', SmartTransactionSchema, { body: checked, idempotent: false });
-    },
-
-    async getPaymentTransaction(paymentTransactionId) {
-      return callApi('GET', paymentTransactionPath(paymentTransactionId), 'a payment transaction', PaymentTransactionSchema, { idempotent: true });
     },
 
     async capturePaymentTransaction(paymentTransactionId, shippingInformation) {

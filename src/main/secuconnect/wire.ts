@@ -145,23 +145,6 @@ export type SmartTransactionList = { count: number; data: SmartTransaction[] };
 
 // ── Smart Transaction actions (§3.1) ──────────────────────────────────────────
 
-export const DeliveryOptionsSchema = z.discriminatedUnion('type', [
-  z.object({
-    type: z.literal('shipping'),
-    shipped_at: z.string().optional(),
-    shipped_by: z.string().optional(),
-    tracking_code: z.string().optional(),
-    invoice_number: z.string().optional(),
-  }),
-  z.object({
-    type: z.literal('collection'),
-    delivered_at: z.string().optional(),
-    store_id: z.string().optional(),
-  }),
-]);
-export type DeliveryOptions = z.infer<typeof DeliveryOptionsSchema>;
-
-export const SetDeliveryBodySchema = z.object({ delivery_options: DeliveryOptionsSchema });
 
 // ── Payment Transaction (§3.2, §4.4) ──────────────────────────────────────────
 

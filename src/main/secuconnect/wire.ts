@@ -143,9 +143,6 @@ export const ListSmartTransactionsQuerySchema = z.strictObject({
 });
 export type SmartTransactionList = { count: number; data: SmartTransaction[] };
 
-// ── Smart Transaction actions (§3.1) ──────────────────────────────────────────
-
-
 // ── Payment Transaction (§3.2, §4.4) ──────────────────────────────────────────
 
 export const ShippingInformationSchema = z.object({

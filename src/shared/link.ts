@@ -21,6 +21,9 @@ function isPastIsoDate(value: string): boolean {
 /** ISO 3166-1 alpha-2, upper case (API-NOTES §8). The renderer offers a picker; this guards the wire. */
 export const CountryCodeSchema = z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, { message: 'validation.country' });
 
+/** Built once: every record read from the history is checked with it. */
+const EMAIL = z.email();
+
 /** Field limits follow pretix's truncation lengths (API-NOTES §8, confidence L) where known. */
 export const CustomerSchema = z.object({
   salutation: optionalText(10),
@@ -28,7 +31,7 @@ export const CustomerSchema = z.object({
   forename: optionalText(50),
   surname: optionalText(50),
   email: z.string().trim().max(254, { message: 'validation.too_long' }).optional()
-    .refine((v) => v === undefined || v === '' || z.email().safeParse(v).success, { message: 'validation.email' }),
+    .refine((v) => v === undefined || v === '' || EMAIL.safeParse(v).success, { message: 'validation.email' }),
   phone: optionalText(30).refine((v) => !v || /^[+0-9 ()/-]{3,30}$/.test(v), { message: 'validation.phone' }),
   mobile: optionalText(30).refine((v) => !v || /^[+0-9 ()/-]{3,30}$/.test(v), { message: 'validation.phone' }),
   dob: z.string().trim().max(10, { message: 'validation.dob' }).optional().refine((v) => !v || isPastIsoDate(v), { message: 'validation.dob' }),

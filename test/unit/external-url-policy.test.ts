@@ -9,6 +9,10 @@ describe('external URL allow-list', () => {
     'https://checkout.secupay.com?wizardFlow=checkout&stx=STX_1',
     'mailto:anna@example.com?subject=Zahlung&body=Link',
     'http://127.0.0.1:41234/pay?stx=STX_1',
+    'https://wa.me/491711234567?text=Hello%20Anna',
+    'https://wa.me/?text=Hello',
+    'sms:+491711234567?body=Hello%20Anna',
+    'sms:?body=Hello',
   ])('opens %s', (url) => {
     expect(isAllowedExternalUrl(url, policy)).toBe(true);
   });
@@ -24,6 +28,15 @@ describe('external URL allow-list', () => {
     'http://127.0.0.1:9999/',
     'smb://server/share',
     'not a url',
+    'https://wa.me.evil.example/491711234567?text=x',
+    'https://evil.wa.me/?text=x',
+    'http://wa.me/?text=x',
+    'https://user@wa.me/?text=x',
+    'https://wa.me:8443/?text=x',
+    'https://wa.me/send/../evil?text=x',
+    'https://wa.me/channel/abc',
+    'sms:+49171;evil?body=x',
+    'sms:evil.example?body=x',
   ])('refuses %s', (url) => {
     expect(isAllowedExternalUrl(url, policy)).toBe(false);
   });

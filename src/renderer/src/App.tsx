@@ -110,6 +110,12 @@ function Shell({ state }: { state: AppState }) {
     setRoute({ screen: 'new' });
     setFocusToken((n) => n + 1);
   };
+  // "Create again" (link screen, history menu): the form filled in with that link's data.
+  const createAgain = (record: LinkRecord) => {
+    setDraft(draftFromRecord(record, state.lang, settings));
+    setFormKey((k) => k + 1);
+    setRoute({ screen: 'new' });
+  };
   const go = (screen: ScreenName) => (screen === 'new' ? newLink() : setRoute({ screen }));
 
   useShortcuts(Object.fromEntries(NAV.map((item) => [item.key, () => go(item.screen)])));
@@ -184,7 +190,7 @@ function Shell({ state }: { state: AppState }) {
         ) : route.screen === 'overview' ? (
           <OverviewScreen view={state.view} onOpenHistory={(filters) => setRoute({ screen: 'history', filters })} />
         ) : route.screen === 'history' ? (
-          <HistoryScreen key={JSON.stringify(route.filters ?? null)} initialFilters={route.filters} view={state.view} onOpenLink={(record) => setRoute({ screen: 'link', record, from: 'history' })} onNewLink={newLink} />
+          <HistoryScreen key={JSON.stringify(route.filters ?? null)} initialFilters={route.filters} view={state.view} onOpenLink={(record) => setRoute({ screen: 'link', record, from: 'history' })} onNewLink={newLink} onCreateAgain={createAgain} />
         ) : route.screen === 'link' ? (
           <LinkScreen
             key={route.record.merchantRef}
@@ -193,11 +199,7 @@ function Shell({ state }: { state: AppState }) {
             onNewLink={newLink}
             onOpenSettings={() => setRoute({ screen: 'settings' })}
             onReplaced={(record) => setRoute({ screen: 'link', record })}
-            onCreateAgain={(record) => {
-              setDraft(draftFromRecord(record, state.lang, settings));
-              setFormKey((k) => k + 1);
-              setRoute({ screen: 'new' });
-            }}
+            onCreateAgain={createAgain}
           />
         ) : (
           <NewLinkScreen

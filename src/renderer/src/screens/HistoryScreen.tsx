@@ -26,6 +26,8 @@ export interface HistoryScreenProps {
   onOpenLink: (record: LinkRecord) => void;
   /** "Create your first one" on an empty history. */
   onNewLink?: () => void;
+  /** Opens the New link form filled in with this link's data (amount, customer, language, …). */
+  onCreateAgain?: (record: LinkRecord) => void;
   /** Filters to start with (a figure or bar clicked in the Overview). */
   initialFilters?: Partial<HistoryFilters> | undefined;
 }
@@ -38,7 +40,7 @@ function isEditable(target: EventTarget | null): boolean {
   return target instanceof HTMLElement && (target.isContentEditable || target.matches('input, textarea, select'));
 }
 
-export function HistoryScreen({ view, onOpenLink, onNewLink, initialFilters }: HistoryScreenProps) {
+export function HistoryScreen({ view, onOpenLink, onNewLink, onCreateAgain, initialFilters }: HistoryScreenProps) {
   const { t, money, lang } = useI18n();
   const history = useHistory(initialFilters);
   const searchRef = useRef<HTMLInputElement>(null);
@@ -100,6 +102,7 @@ export function HistoryScreen({ view, onOpenLink, onNewLink, initialFilters }: H
           ),
       });
     }
+    if (onCreateAgain) actions.push({ id: 'create-again', label: t('history.action.createAgain'), run: () => onCreateAgain(record) });
     const follow: MenuAction[] = [];
     if (canShip(record)) follow.push({ id: 'ship', label: t('history.action.ship'), run: () => setDialog({ kind: 'ship', record }) });
     if (canRefund(record)) follow.push({ id: 'refund', label: t('history.action.refund'), run: () => setDialog({ kind: 'refund', record }) });

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState, type Ref } from 'react';
 import type { LinkRecord } from '../../../shared/link';
 import type { SettingsView } from '../../../shared/settings';
 import { composeEmail } from '../../../shared/email-text';
+import { composeShareMessage, smsUrl, whatsappUrl } from '../../../shared/share-text';
 import { DEFAULT_EMAIL_TEMPLATES } from '../../../shared/settings';
 import { isPaidStatus, statusTone } from '../../../shared/status';
 import { historyStatus } from '../../../shared/history-query';
@@ -118,6 +119,7 @@ export function LinkScreen({ initial, view, onNewLink, onCreateAgain, onOpenSett
       template: view?.settings.emailTemplates[record.language] ?? DEFAULT_EMAIL_TEMPLATES[record.language],
       merchantName: view?.settings.merchantName ?? '',
     });
+  const shareText = () => composeShareMessage({ record, merchantName: view?.settings.merchantName ?? '' });
   const fileLabel = record.reference || record.merchantRef;
 
   const copy = async (text: string, done: PlainKey) => {
@@ -144,6 +146,19 @@ export function LinkScreen({ initial, view, onNewLink, onCreateAgain, onOpenSett
       if (result.ok && result.value.opened) return;
       if (window.open(url, '_blank', 'noopener') === null) setFeedback({ tone: 'error', key: 'link.openFailed' });
     },
+    whatsapp: async () => {
+      const target = whatsappUrl(shareText(), record.customer?.mobile);
+      const result = await call('shell.openExternal', { url: target });
+      // With "noopener" window.open answers null even when it opened, so only main's "no" is known.
+      if (!(result.ok && result.value.opened)) window.open(target, '_blank', 'noopener');
+      setFeedback({ tone: 'success', key: 'link.whatsappOpened' });
+    },
+    sms: async () => {
+      const result = await call('shell.openExternal', { url: smsUrl(shareText(), record.customer?.mobile) });
+      if (result.ok && result.value.opened) return setFeedback({ tone: 'success', key: 'link.smsOpened' });
+      // No SMS handler (or a browser, which cannot tell whether it has one): the text goes to the clipboard.
+      await copy(shareText(), 'link.smsCopied');
+    },
     savePng: async () => {
       try {
         downloadBlob(await qrPngBlob(url), qrFileName(fileLabel, 'png'));
@@ -167,6 +182,8 @@ export function LinkScreen({ initial, view, onNewLink, onCreateAgain, onOpenSett
     e: actions.copyEmail,
     m: () => void actions.mailApp(),
     o: () => void actions.openPage(),
+    w: () => void actions.whatsapp(),
+    t: () => void actions.sms(),
     s: () => void actions.savePng(),
     'shift+s': actions.saveSvg,
     p: actions.print,
@@ -253,6 +270,8 @@ export function LinkScreen({ initial, view, onNewLink, onCreateAgain, onOpenSett
             <ActionButton label={t('link.copyEmail')} keys="e" onClick={actions.copyEmail} disabled={!url} />
             <ActionButton label={t('link.mailApp')} keys="m" onClick={() => void actions.mailApp()} disabled={!url} />
             <ActionButton label={t('link.openPage')} keys="o" onClick={() => void actions.openPage()} disabled={!url} />
+            <ActionButton label={t('link.whatsapp')} keys="w" onClick={() => void actions.whatsapp()} disabled={!url} />
+            <ActionButton label={t('link.sms')} keys="t" onClick={() => void actions.sms()} disabled={!url} />
             <ActionButton label={t('link.display')} keys="d" onClick={() => void actions.display()} />
             <ActionButton label={t('link.savePng')} keys="s" onClick={() => void actions.savePng()} disabled={!url} />
             <ActionButton label={t('link.saveSvg')} keys="shift+s" onClick={actions.saveSvg} disabled={!url} />

@@ -182,8 +182,9 @@ export function LinkScreen({ initial, view, onNewLink, onCreateAgain, onOpenSett
     e: actions.copyEmail,
     m: () => void actions.mailApp(),
     o: () => void actions.openPage(),
-    w: () => void actions.whatsapp(),
-    t: () => void actions.sms(),
+    // Not Ctrl+W / Ctrl+T: those close the window and open a tab, and a browser never hands them to the page.
+    k: () => void actions.whatsapp(),
+    'shift+k': () => void actions.sms(),
     s: () => void actions.savePng(),
     'shift+s': actions.saveSvg,
     p: actions.print,
@@ -270,8 +271,8 @@ export function LinkScreen({ initial, view, onNewLink, onCreateAgain, onOpenSett
             <ActionButton label={t('link.copyEmail')} keys="e" onClick={actions.copyEmail} disabled={!url} />
             <ActionButton label={t('link.mailApp')} keys="m" onClick={() => void actions.mailApp()} disabled={!url} />
             <ActionButton label={t('link.openPage')} keys="o" onClick={() => void actions.openPage()} disabled={!url} />
-            <ActionButton label={t('link.whatsapp')} keys="w" onClick={() => void actions.whatsapp()} disabled={!url} />
-            <ActionButton label={t('link.sms')} keys="t" onClick={() => void actions.sms()} disabled={!url} />
+            <ActionButton label={t('link.whatsapp')} keys="k" onClick={() => void actions.whatsapp()} disabled={!url} />
+            <ActionButton label={t('link.sms')} keys="shift+k" onClick={() => void actions.sms()} disabled={!url} />
             <ActionButton label={t('link.display')} keys="d" onClick={() => void actions.display()} />
             <ActionButton label={t('link.savePng')} keys="s" onClick={() => void actions.savePng()} disabled={!url} />
             <ActionButton label={t('link.saveSvg')} keys="shift+s" onClick={actions.saveSvg} disabled={!url} />

@@ -15,9 +15,10 @@ async function recordWindowOpen(page: Page): Promise<void> {
   await page.addInitScript(() => {
     const opened: string[] = [];
     Object.assign(window, { openedUrls: opened });
+    // A tab that opened (the app cuts it off from itself through `opener`).
     window.open = (url?: string | URL) => {
       opened.push(String(url));
-      return null;
+      return { opener: window } as unknown as Window;
     };
   });
 }

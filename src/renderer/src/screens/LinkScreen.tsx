@@ -56,6 +56,17 @@ const markPainted = () => performance.mark(QR_PAINTED_MARK);
 
 type Feedback = { tone: 'success' | 'error'; key: PlainKey } | null;
 
+/**
+ * Where main cannot open a URL (the web bridge): a new browser tab, cut off from this page.
+ * Not with the "noopener" feature, with which window.open answers null even when it opened;
+ * null here means the browser refused (a popup blocker), which the merchant is told.
+ */
+function openInBrowser(url: string): boolean {
+  const opened = window.open(url, '_blank');
+  if (opened) opened.opener = null;
+  return opened !== null;
+}
+
 /** Opens the customer-facing display; where main cannot (the web bridge), as a browser window. */
 export async function openCustomerDisplay(merchantRef: string): Promise<boolean> {
   const result = await call('display.open', { merchantRef });
@@ -144,13 +155,12 @@ export function LinkScreen({ initial, view, onNewLink, onCreateAgain, onOpenSett
     openPage: async () => {
       const result = await call('shell.openExternal', { url });
       if (result.ok && result.value.opened) return;
-      if (window.open(url, '_blank', 'noopener') === null) setFeedback({ tone: 'error', key: 'link.openFailed' });
+      if (!openInBrowser(url)) setFeedback({ tone: 'error', key: 'link.openFailed' });
     },
     whatsapp: async () => {
       const target = whatsappUrl(shareText(), record.customer?.mobile);
       const result = await call('shell.openExternal', { url: target });
-      // With "noopener" window.open answers null even when it opened, so only main's "no" is known.
-      if (!(result.ok && result.value.opened)) window.open(target, '_blank', 'noopener');
+      if (!(result.ok && result.value.opened) && !openInBrowser(target)) return setFeedback({ tone: 'error', key: 'link.openFailed' });
       setFeedback({ tone: 'success', key: 'link.whatsappOpened' });
     },
     sms: async () => {

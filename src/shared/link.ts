@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CURRENCIES, MAX_AMOUNT_CENTS } from './money';
 import { EnvironmentSchema, LanguageSchema, ReturnUrlSchema } from './settings';
+import { BasketSchema, RecordedBasketLineSchema, basketTotalCents } from './basket';
 
 /** Methods a link can be restricted to (API-NOTES §4.1 `payment_context.payment_methods`). */
 export const PAYMENT_METHODS = ['creditcard', 'debit', 'invoice', 'paypal', 'prepaid', 'sofort'] as const;
@@ -60,7 +61,12 @@ export const CreateLinkInputSchema = z.object({
   paymentMethod: PaymentMethodChoiceSchema,
   customer: CustomerSchema.optional(),
   returnUrls: ReturnUrlsSchema,
-}).strict();
+  /** Quick-pick items and free lines; when given, the amount is their total. */
+  basket: BasketSchema.optional(),
+}).strict().refine((input) => !input.basket || basketTotalCents(input.basket) === input.amountCents, {
+  path: ['amountCents'],
+  message: 'basket.sum_mismatch',
+});
 export type CreateLinkInput = z.infer<typeof CreateLinkInputSchema>;
 export type CreateLinkFormInput = z.input<typeof CreateLinkInputSchema>;
 
@@ -108,6 +114,8 @@ export const LinkRecordSchema = z.object({
   paymentMethod: PaymentMethodChoiceSchema,
   customer: CustomerSchema.optional(),
   returnUrls: ReturnUrlsSchema.optional(),
+  /** What was sold, when the link was made from a basket (its total is `amountCents`). */
+  basket: z.array(RecordedBasketLineSchema).optional(),
   /** The link the QR encodes (`payment_links.general`, or the chosen method's link). */
   paymentUrl: z.string().nullable(),
   paymentLinks: z.record(z.string(), z.string()),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { translator } from './i18n';
+import { QuickItemsSchema } from './basket';
 
 /**
  * Merchant settings. Messages are i18n keys (the renderer translates them), so the same schema
@@ -123,6 +124,8 @@ export const SettingsSchema = z.object({
   deskName: z.string().trim().max(DESK_NAME_MAX, { message: 'validation.too_long' }),
   /** How long the owner PIN, once entered, keeps protected actions open. */
   pinUnlockMinutes: z.number().int().min(1, { message: 'validation.pin_minutes' }).max(60, { message: 'validation.pin_minutes' }),
+  /** The counter's quick-pick items, in the order of their buttons (keys 1–9 for the first nine). */
+  quickItems: QuickItemsSchema,
 }).strict().superRefine((s, ctx) => {
   if (s.environment === 'custom' && s.customBaseUrl === '') {
     ctx.addIssue({ code: 'custom', path: ['customBaseUrl'], message: 'validation.required' });
@@ -146,6 +149,7 @@ export const DEFAULT_SETTINGS: Settings = {
   startAtLogin: false,
   deskName: '',
   pinUnlockMinutes: 5,
+  quickItems: [],
 };
 
 /**

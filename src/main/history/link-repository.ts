@@ -18,7 +18,7 @@ import {
 } from './stored-link';
 import { DURABLE, REPLAYABLE, checkInBackground, isDatabaseCorruption, openDatabase, rebuildFromDamaged, type SalvageRow } from './database';
 import { parseHistorySearch, searchText } from './search-text';
-import { computeOverview } from './overview';
+import { computeOverview } from '../overview/overview-figures';
 import type { Overview, OverviewQuery } from '../../shared/overview';
 
 /** What was found damaged or missing; the history screen tells the merchant. */

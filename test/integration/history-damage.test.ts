@@ -72,10 +72,17 @@ describe('a damaged history database', () => {
 
   it('page garbage in the middle: the links on the other pages are kept', async () => {
     const { dir, file } = await historyWith(400);
-    const size = (await stat(file)).size;
+    // The pages that hold the rows of links 200–209 (their merchantRefs are stored as plain text),
+    // so the garbage hits link rows whatever else the file's layout puts in the middle.
+    const bytes = await readFile(file);
+    const pages = new Set<number>();
+    for (let i = 200; i < 210; i++) {
+      for (let at = bytes.indexOf(`LD-${i}`); at >= 0; at = bytes.indexOf(`LD-${i}`, at + 1)) pages.add(Math.floor(at / 4096));
+    }
+    expect(pages.size).toBeGreaterThan(0);
     const handle = await openFile(file, 'r+');
-    const garbage = Buffer.alloc(4096 * 3, 0xa5);
-    await handle.write(garbage, 0, garbage.length, Math.floor(size / 2 / 4096) * 4096);
+    const garbage = Buffer.alloc(4096, 0xa5);
+    for (const page of pages) await handle.write(garbage, 0, garbage.length, page * 4096);
     await handle.close();
     const history = reopen(dir);
     expect(history.recovery?.setAsideFiles).toHaveLength(1);
@@ -154,8 +161,8 @@ describe('history schema migrations', () => {
     await history1.close();
     const db = new DatabaseSync(file);
     expect(userVersion(db)).toBe(SCHEMA_VERSION);
-    // Take it back to version 1 by hand, as it was before migration 2 ran.
-    db.exec('DROP TABLE sync_state; ALTER TABLE links DROP COLUMN origin; ALTER TABLE links DROP COLUMN desk_name; PRAGMA user_version = 1;');
+    // Take it back to version 1 by hand, as it was before migrations 2 and 3 ran.
+    db.exec('DROP TABLE link_lines; DROP TABLE sync_state; ALTER TABLE links DROP COLUMN origin; ALTER TABLE links DROP COLUMN desk_name; PRAGMA user_version = 1;');
     migrate(db, 2);
     expect(userVersion(db)).toBe(2);
     expect(db.prepare("SELECT origin FROM links WHERE merchant_ref = 'LD-v1'").get()).toEqual({ origin: 'this-desk' });
@@ -163,6 +170,32 @@ describe('history schema migrations', () => {
     db.close();
     const reopened = reopen(dir);
     expect(reopened.get('LD-v1')).toMatchObject({ amountCents: 4711, origin: 'this-desk' });
+  });
+
+  it('3 from 2: links keep their rows; a basket written afterwards gets its lines', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'history-migrate-'));
+    dirs.push(dir);
+    const history2 = openLinkRepository({ deskId: 'de5c0001', dir });
+    await history2.insert(makeLinkRecord({ merchantRef: 'LD-v2', amountCents: 1250 }));
+    await history2.close();
+    const db = new DatabaseSync(join(dir, 'links.sqlite'));
+    db.exec('DROP TABLE link_lines; PRAGMA user_version = 2;');
+    migrate(db, 3);
+    expect(userVersion(db)).toBe(3);
+    expect(db.prepare('SELECT count(*) AS n FROM link_lines').get()).toEqual({ n: 0 });
+    db.close();
+    const reopened = reopen(dir);
+    expect(reopened.get('LD-v2')).toMatchObject({ amountCents: 1250 });
+    const basket = [
+      { name: 'Kaffee', quantity: 2, unitPriceCents: 350, vatRate: 19 },
+      { name: 'Kuchen', quantity: 1, unitPriceCents: 550, vatRate: 7 },
+    ];
+    await reopened.update('LD-v2', () => ({ set: { basket } }));
+    await reopened.close();
+    const check = new DatabaseSync(join(dir, 'links.sqlite'));
+    expect(check.prepare('SELECT name, quantity, unit_cents, vat_rate FROM link_lines ORDER BY position').all())
+      .toEqual([{ name: 'Kaffee', quantity: 2, unit_cents: 350, vat_rate: 19 }, { name: 'Kuchen', quantity: 1, unit_cents: 550, vat_rate: 7 }]);
+    check.close();
   });
 
   it('refuses a database written by a newer version instead of damaging it', async () => {

@@ -19,6 +19,7 @@ import {
 import { DURABLE, REPLAYABLE, checkInBackground, isDatabaseCorruption, openDatabase, rebuildFromDamaged, type SalvageRow } from './database';
 import { parseHistorySearch, searchText } from './search-text';
 import { computeOverview } from '../overview/overview-figures';
+import { writeBasketLines } from './basket-lines';
 import type { Overview, OverviewQuery } from '../../shared/overview';
 
 /** What was found damaged or missing; the history screen tells the merchant. */
@@ -440,6 +441,7 @@ class SqliteLinkRepository implements LinkRepository {
       record: encoded.blob,
       checksum: encoded.checksum,
     } satisfies Record<string, SQLInputValue>);
+    if (JSON.stringify(before.basket) !== JSON.stringify(next.basket)) writeBasketLines(this.db, id, next.basket);
     if (searchText(before) !== columns.search_text) {
       this.statements.deleteSearch.run(id);
       this.statements.insertSearch.run(id, columns.search_text);
@@ -684,6 +686,7 @@ function insertStored(statements: Statements, stored: StoredLink, refunds: Refun
     checksum: encoded.checksum,
   });
   statements.insertSearch.run(id, columns.search_text);
+  if (stored.basket) writeBasketLines(statements.db, id, stored.basket);
   for (const refund of refunds) {
     statements.insertRefund.run(id, Date.parse(refund.at), refund.amountCents, refund.reason ?? null, JSON.stringify(refund.refundTransactionIds));
   }

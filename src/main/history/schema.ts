@@ -108,6 +108,21 @@ export const MIGRATIONS: ReadonlyArray<(db: DatabaseSync) => void> = [
       );
     `);
   },
+  // 3: what was sold (basket lines), so the overview adds up VAT and items in SQL. The record keeps
+  // the basket too; these rows are derived from it in the same transaction.
+  (db) => {
+    db.exec(`
+      CREATE TABLE link_lines (
+        link_id INTEGER NOT NULL REFERENCES links (id) ON DELETE CASCADE ON UPDATE CASCADE,
+        position INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        quantity INTEGER NOT NULL,
+        unit_cents INTEGER NOT NULL,   -- gross, VAT included
+        vat_rate REAL NOT NULL,        -- percent
+        PRIMARY KEY (link_id, position)
+      ) WITHOUT ROWID;
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

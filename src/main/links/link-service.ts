@@ -1,7 +1,7 @@
 import { AppFailure, isAppFailure } from '../../shared/errors';
 import { isFinalStatus, isPaidStatus } from '../../shared/status';
 import { CreateLinkInputSchema, type CreateLinkInput, type LinkRecord } from '../../shared/link';
-import { buildCreateSmartTransactionBody, createPaymentLinkSafely, newMerchantRef, pickPaymentUrl, type SmartTransaction } from '../secuconnect';
+import { basketLinesFromTransaction, buildCreateSmartTransactionBody, createPaymentLinkSafely, newMerchantRef, pickPaymentUrl, type SmartTransaction } from '../secuconnect';
 import type { LinkChange, LinkFields, LinkRepository } from '../history';
 import type { EventHub } from '../event-hub';
 import type { Account, AccountResolver } from '../account';
@@ -72,6 +72,8 @@ export function linkFieldsFromTransaction(current: LinkRecord, transaction: Smar
     // The account is the truth: a local copy that disagrees about what was sold takes its version.
     amountCents: transaction.basket_info?.sum ?? current.amountCents,
     currency: transaction.basket_info?.currency ?? current.currency,
+    // What this desk sent keeps its items' ids; the account's basket fills in a link that came without one.
+    basket: current.basket ?? basketLinesFromTransaction(transaction),
     lastCheckedAt: timestamp,
     error: null,
   };
@@ -196,6 +198,7 @@ export function createLinkService(deps: LinkServiceDeps): LinkService {
         paymentMethod: input.paymentMethod,
         customer: input.customer,
         returnUrls: input.returnUrls,
+        ...(input.basket ? { basket: input.basket } : {}),
         paymentUrl: null,
         paymentLinks: {},
         transactionId: null,
@@ -244,15 +247,17 @@ export function createLinkService(deps: LinkServiceDeps): LinkService {
       if (record.state === 'creating') {
         await change(merchantRef, () => ({ set: { state: 'create_failed', updatedAt: now().toISOString(), error: { code: 'link.not_found', message: 'secupay has no link for this attempt.' } } }));
       }
-      const input: CreateLinkInput = {
+      // Parsed like any create: the record is this desk's own attempt, so it passes unless damaged.
+      const input: CreateLinkInput = CreateLinkInputSchema.parse({
         amountCents: record.amountCents,
-        currency: CreateLinkInputSchema.shape.currency.parse(record.currency),
+        currency: record.currency,
         reference: record.reference,
         language: record.language,
         paymentMethod: record.paymentMethod,
         ...(record.customer ? { customer: record.customer } : {}),
         returnUrls: record.returnUrls ?? { success: '', error: '', abort: '' },
-      };
+        ...(record.basket ? { basket: record.basket } : {}),
+      });
       return this.create(input);
     },
 

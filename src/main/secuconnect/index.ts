@@ -9,6 +9,7 @@ export type {
 } from './client';
 export {
   ANSWER_MAY_BE_LOST,
+  basketLinesFromTransaction,
   buildCreateSmartTransactionBody,
   createPaymentLinkSafely,
   newMerchantRef,

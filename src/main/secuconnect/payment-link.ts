@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
 import { isAppFailure } from '../../shared/errors';
 import type { ErrorCode } from '../../shared/errors';
 import type { CreateLinkInput, PaymentMethodChoice } from '../../shared/link';
 import type { SecuconnectClient } from './client';
-import type { CreateSmartTransactionBody, SmartTransaction } from './wire';
+import type { BasketProductWire, CreateSmartTransactionBody, SmartTransaction } from './wire';
+import type { BasketLine, RecordedBasketLine } from '../../shared/basket';
 
 /** The ordinary checkout; required for Payment Links (seed tutorial, API-NOTES §4.1). */
 export const PAYMENT_LINK_CHECKOUT_TEMPLATE = 'COT_WD0DE66HN2XWJHW8JM88003YG0NEA2';
@@ -35,6 +37,36 @@ function withoutEmpty<T extends Record<string, string | undefined>>(fields: T): 
     }
   }
   return any ? kept : undefined;
+}
+
+/** A basket line as a secuconnect product; the ids only number the lines of this basket. */
+function basketProduct(line: BasketLine, index: number): BasketProductWire {
+  return { id: index + 1, item_type: 'article', desc: line.name, quantity: line.quantity, priceOne: line.unitPriceCents, tax: line.vatRate };
+}
+
+const ProductReadSchema = z.looseObject({
+  item_type: z.string().nullish(),
+  desc: z.string(),
+  quantity: z.number().int().positive(),
+  priceOne: z.number().int(),
+  tax: z.number().min(0).max(100).nullish(),
+});
+
+/**
+ * What a transaction's basket says was sold, for a link another desk or a shop made. Only plain
+ * articles are understood: a basket with coupons, shipping or sub-baskets is left out rather than
+ * shown with a total that does not add up.
+ */
+export function basketLinesFromTransaction(transaction: SmartTransaction): RecordedBasketLine[] | undefined {
+  const products = transaction.basket?.products;
+  if (!products || products.length === 0) return undefined;
+  const lines: RecordedBasketLine[] = [];
+  for (const product of products) {
+    const parsed = ProductReadSchema.safeParse(product);
+    if (!parsed.success || (parsed.data.item_type ?? 'article') !== 'article') return undefined;
+    lines.push({ name: parsed.data.desc, quantity: parsed.data.quantity, unitPriceCents: parsed.data.priceOne, vatRate: parsed.data.tax ?? 0 });
+  }
+  return lines;
 }
 
 /** The create request of the seed tutorial, with only the fields the merchant filled in. */
@@ -73,6 +105,7 @@ export function buildCreateSmartTransactionBody(input: CreateLinkInput, context:
     ...(reference !== '' ? { transactionRef: reference } : {}),
     merchantRef: context.merchantRef,
     basket_info: { sum: input.amountCents, currency: input.currency },
+    ...(input.basket ? { basket: { products: input.basket.map(basketProduct) } } : {}),
     application_context: {
       checkout_template: PAYMENT_LINK_CHECKOUT_TEMPLATE,
       language: input.language,

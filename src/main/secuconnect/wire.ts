@@ -76,6 +76,21 @@ export const ReturnUrlsWireSchema = z.object({
   url_abort: z.string().optional(),
 });
 
+/**
+ * One basket product (API-NOTES §4.1, H – PHP-SDK `SmartTransactionsBasketProduct`: `id` int,
+ * `item_type`, `desc`, `quantity` int, `priceOne` int in cents, `tax` int percent). The SDK's
+ * product `sum` is documented as a sub-basket's total, so plain articles leave it out (M).
+ */
+export const BasketProductWireSchema = z.object({
+  id: z.number().int().positive(),
+  item_type: z.literal('article'),
+  desc: z.string().min(1),
+  quantity: z.number().int().positive(),
+  priceOne: z.number().int().positive(),
+  tax: z.number().int().min(0).max(100),
+});
+export type BasketProductWire = z.infer<typeof BasketProductWireSchema>;
+
 export const CreateSmartTransactionBodySchema = z.object({
   intent: z.literal('sale'),
   contract: z.object({ id: z.string().min(1) }),
@@ -83,6 +98,7 @@ export const CreateSmartTransactionBodySchema = z.object({
   transactionRef: z.string().optional(),
   merchantRef: z.string().min(1),
   basket_info: z.object({ sum: z.number().int().positive(), currency: z.string().length(3) }),
+  basket: z.object({ products: z.array(BasketProductWireSchema).min(1) }).optional(),
   application_context: z.object({
     checkout_template: z.string().min(1),
     language: z.enum(['de', 'en']),
@@ -118,6 +134,8 @@ export const SmartTransactionSchema = z.looseObject({
   transactionRef: z.string().nullish(),
   merchantRef: z.string().nullish(),
   basket_info: z.looseObject({ sum: z.number().int(), currency: z.string() }).nullish(),
+  /** Read only to show what was sold; a product this app cannot read leaves the basket out (link-fields.ts). */
+  basket: z.looseObject({ products: z.array(z.unknown()).nullish() }).nullish(),
   is_demo: z.boolean().nullish(),
   /** The method the payer used, e.g. `creditcard` (API-NOTES §4.2). */
   payment_method: z.string().nullish(),

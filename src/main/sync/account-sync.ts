@@ -18,7 +18,7 @@ import {
   apiTimestamp,
   type ListRequest,
 } from '../secuconnect/list-queries';
-import { ContactWireSchema, type SmartTransaction } from '../secuconnect';
+import { ContactWireSchema, basketLinesFromTransaction, type SmartTransaction } from '../secuconnect';
 
 /**
  * Keeps the local history in step with the secuconnect account, which is the shared, durable
@@ -102,6 +102,7 @@ export function recordFromTransaction(transaction: SmartTransaction, account: Ac
   const created = transaction.created ?? transaction.updated ?? at.toISOString();
   const language = LanguageContextSchema.safeParse(transaction['application_context']);
   const customer = customerFrom(transaction);
+  const basket = basketLinesFromTransaction(transaction);
   return {
     // A transaction made without a merchantRef (secuOffice) is keyed by its id: unique on the account as well.
     merchantRef: transaction.merchantRef || `STX:${transaction.id}`,
@@ -117,6 +118,7 @@ export function recordFromTransaction(transaction: SmartTransaction, account: Ac
     language: language.success ? language.data.language : 'de',
     paymentMethod: 'any',
     ...(customer ? { customer } : {}),
+    ...(basket ? { basket } : {}),
     paymentUrl: links['general'] ?? Object.values(links)[0] ?? null,
     paymentLinks: links,
     transactionId: transaction.transactions?.[0]?.id ?? null,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { vatSplit } from '../shared/basket';
 import type { SmartTransaction } from './types';
 
 /**
@@ -30,6 +31,12 @@ button:focus-visible,a:focus-visible{outline:3px solid #ffb300;outline-offset:2p
 .ok{color:#1b7a35}.bad{color:#b3261e}.wait{color:#8a5a00}
 .note{color:#5b6776;font-size:.9rem}
 img.qr{display:block;margin:1rem auto;width:10rem;height:10rem}
+table.items{width:100%;border-collapse:collapse;margin:0 0 .5rem;font-variant-numeric:tabular-nums}
+.items th{text-align:left;font-weight:400;color:#5b6776;font-size:.85rem;border-bottom:1px solid #d5dbe3;padding:.2rem 0}
+.items td{padding:.3rem 0;border-bottom:1px solid #eef1f5;vertical-align:top;word-break:break-word}
+.items .num{text-align:right;white-space:nowrap;padding-left:.75rem}
+.vat{margin:0 0 1rem;color:#5b6776;font-size:.9rem}
+.vat p{margin:0}
 `;
 
 const STYLE_HASH = createHash('sha256').update(STYLE).digest('base64');
@@ -73,6 +80,11 @@ const TEXT = {
     owner: 'Empfänger',
     purpose: 'Verwendungszweck',
     amount: 'Betrag',
+    items: 'Artikel',
+    item: 'Artikel',
+    unitPrice: 'Einzelpreis',
+    lineTotal: 'Summe',
+    vat: (rate: string, amount: string) => `enthält ${rate} % MwSt.: ${amount}`,
   },
   en: {
     banner: 'SIMULATOR – demo payment page, no real money moves',
@@ -99,6 +111,11 @@ const TEXT = {
     owner: 'Recipient',
     purpose: 'Reference',
     amount: 'Amount',
+    items: 'Items',
+    item: 'Item',
+    unitPrice: 'Unit price',
+    lineTotal: 'Total',
+    vat: (rate: string, amount: string) => `contains ${rate} % VAT: ${amount}`,
   },
 } as const;
 
@@ -143,12 +160,39 @@ function layout(language: PageLanguage, title: string, body: string): string {
 </html>`;
 }
 
+/** The basket's lines and the VAT they contain per rate, as a checkout shows them under the amount. */
+function basketPart(stx: SmartTransaction, language: PageLanguage): string {
+  const products = stx.basket?.products ?? [];
+  if (products.length === 0) return '';
+  const t = TEXT[language];
+  const money = (cents: number) => escapeHtml(formatMoney(cents, stx.basket_info.currency, language));
+  // A product's own `sum` is its total where given, as in the sum check (validate.ts).
+  const lineTotal = (p: (typeof products)[number]) => p.sum ?? p.quantity * p.priceOne;
+  const rows = products.map((p) => {
+    const item = `${p.quantity} × ${escapeHtml(p.desc ?? '')}`;
+    return `<tr><td>${item}</td><td class="num">${money(p.priceOne)}</td><td class="num">${money(lineTotal(p))}</td></tr>`;
+  });
+  // A product without `tax` (a data file from before it was checked) has no share to show.
+  const rated = products.flatMap((p) => (p.tax === undefined ? [] : [{ quantity: 1, unitPriceCents: lineTotal(p), vatRate: p.tax }]));
+  const percent = new Intl.NumberFormat(language === 'de' ? 'de-DE' : 'en-GB');
+  const vat = vatSplit(rated)
+    .filter((share) => share.vatCents !== 0)
+    .map((share) => `<p>${escapeHtml(t.vat(percent.format(share.rate), formatMoney(share.vatCents, stx.basket_info.currency, language)))}</p>`);
+  const head = `<th scope="col">${t.item}</th><th scope="col" class="num">${t.unitPrice}</th><th scope="col" class="num">${t.lineTotal}</th>`;
+  return `<table class="items" aria-label="${t.items}">
+<thead><tr>${head}</tr></thead>
+<tbody>${rows.join('')}</tbody>
+</table>
+${vat.length > 0 ? `<div class="vat">${vat.join('')}</div>` : ''}`;
+}
+
 function summary(stx: SmartTransaction, language: PageLanguage): string {
   const t = TEXT[language];
   const rows: string[] = [];
   if (stx.transactionRef) rows.push(`<dt>${t.reference}</dt><dd>${escapeHtml(stx.transactionRef)}</dd>`);
   return `<p class="merchant">${escapeHtml(stx.merchant.companyname)}</p>
 <p class="amount" aria-label="${t.amount}">${escapeHtml(formatMoney(stx.basket_info.sum, stx.basket_info.currency, language))}</p>
+${basketPart(stx, language)}
 ${rows.length > 0 ? `<dl>${rows.join('')}</dl>` : ''}`;
 }
 

@@ -275,7 +275,8 @@ export class SimulatorState {
       checkout_links: null,
       payment_links: this.paymentLinks(id, account.contractId, methods),
     };
-    if (request.basket) stx.basket = request.basket;
+    // The testing host answers a basket with `type: "default"` (API-NOTES §12, H/M).
+    if (request.basket) stx.basket = { ...request.basket, type: request.basket.type ?? 'default' };
     if (request.delivery_options) stx.delivery_options = request.delivery_options;
     return stx;
   }

@@ -55,6 +55,24 @@ export const PaymentInstructionsSchema = z.object({
   girocode_url: z.string(),
 });
 
+/**
+ * The basket as the answer carries it. Looser than the create check (validate.ts): data files
+ * written before products needed a `desc` must still load.
+ */
+export const AnsweredBasketSchema = z.looseObject({
+  products: z.array(
+    z.looseObject({
+      desc: z.string().nullable().optional(),
+      quantity: z.number().int(),
+      priceOne: z.number().int(),
+      tax: z.number().optional(),
+      sum: z.number().int().optional(),
+    }),
+  ),
+  type: z.string().optional(),
+});
+export type AnsweredBasket = z.infer<typeof AnsweredBasketSchema>;
+
 /** The Smart Transaction as the simulator answers it (API-NOTES §4.2, the fields a Payment Link uses). */
 export const SmartTransactionSchema = z.object({
   object: z.literal('smart.transactions'),
@@ -71,7 +89,7 @@ export const SmartTransactionSchema = z.object({
   transactionRef: z.string().nullable(),
   merchantRef: z.string().nullable(),
   basket_info: z.object({ sum: z.number().int(), currency: z.string() }).catchall(z.unknown()),
-  basket: LooseRecordSchema.optional(),
+  basket: AnsweredBasketSchema.optional(),
   is_demo: z.boolean(),
   intent: z.string(),
   trans_id: z.number().int().optional(),

@@ -59,12 +59,28 @@ const ContactSchema = z.looseObject({
   address: AddressSchema.nullable().optional(),
 });
 
+/** `item_type` values of the SDK's basket product (API-NOTES §4.1, H – PHP-SDK SmartTransactionsBasketProduct). */
+export const BASKET_ITEM_TYPES = ['article', 'coupon', 'sub_transaction', 'stakeholder_payment', 'shipping', 'subscription'] as const;
+
+/**
+ * A basket product as the PHP SDK models it: `id` int, `desc` string, `quantity` int, `priceOne`
+ * int (smallest unit), `tax` int percent, `sum` int (H for names and types). Which of them the API
+ * requires is not documented (L): description, quantity and unit price are required here because
+ * the payment page cannot show a line without them. Negative unit prices stay allowed (coupons).
+ */
 const BasketProductSchema = z.looseObject({
+  id: z.number().int().optional(),
+  item_type: z.enum(BASKET_ITEM_TYPES).optional(),
+  desc: z.string().refine((text) => text.trim() !== ''),
   quantity: z.number().int().positive(),
   priceOne: z.number().int(),
+  tax: z.number().int().min(0).max(100).optional(),
   sum: z.number().int().optional(),
-  desc: optionalText,
-  tax: z.number().min(0).max(100).optional(),
+});
+
+const BasketSchema = z.looseObject({
+  products: z.array(BasketProductSchema),
+  type: z.string().optional(),
 });
 
 export const CreateSmartTransactionSchema = z.looseObject({
@@ -80,7 +96,7 @@ export const CreateSmartTransactionSchema = z.looseObject({
   merchantRef: optionalText,
   // Payment Links collect a real payment, so the loyalty `sum: 0` shell (API-NOTES §8) is refused.
   basket_info: z.looseObject({ sum: z.number().int().positive(), currency: z.enum(CURRENCIES) }),
-  basket: z.looseObject({ products: z.array(BasketProductSchema) }).optional(),
+  basket: BasketSchema.optional(),
   application_context: z
     .looseObject({
       checkout_template: z.literal(PAYMENT_LINK_TEMPLATE).optional(),
@@ -128,7 +144,11 @@ export function parseWith<T>(schema: z.ZodType<T>, body: unknown): T {
   return result.data;
 }
 
-/** `basket_info.sum` must equal the basket total when a basket is sent (API-NOTES §8, H). */
+/**
+ * `basket_info.sum` must equal the basket total when a basket is sent (API-NOTES §8, H). A
+ * product's own `sum` counts instead of quantity × unit price: the SDK describes it as the total of
+ * a sub-basket (M), so it need not equal the product's own price.
+ */
 export function checkBasketSum(request: CreateSmartTransactionRequest): void {
   if (!request.basket) return;
   const total = request.basket.products.reduce((acc, p) => acc + (p.sum ?? p.quantity * p.priceOne), 0);

@@ -169,6 +169,34 @@ describe('bearer tokens', () => {
   });
 });
 
+/** One product of a 17,50 € basket, broken in one way each, as the SDK's basket product model types it. */
+function basketProductCases(): Array<[string, Record<string, unknown>, string]> {
+  const good = { id: 1, item_type: 'article', desc: 'Tea', quantity: 2, priceOne: 875, tax: 19 };
+  const withProduct = (changes: Record<string, unknown>) => {
+    const product: Record<string, unknown> = { ...good, ...changes };
+    for (const [key, value] of Object.entries(changes)) if (value === undefined) delete product[key];
+    return { basket: { products: [product] } };
+  };
+  return [
+    ['product without desc', withProduct({ desc: undefined }), 'Missing value for basket.products.0.desc'],
+    ['product with an empty desc', withProduct({ desc: '  ' }), 'Invalid value for basket.products.0.desc'],
+    ['product desc as a number', withProduct({ desc: 42 }), 'Invalid value for basket.products.0.desc'],
+    ['product without quantity', withProduct({ quantity: undefined }), 'Missing value for basket.products.0.quantity'],
+    ['fractional quantity', withProduct({ quantity: 1.5 }), 'Invalid value for basket.products.0.quantity'],
+    ['zero quantity', withProduct({ quantity: 0 }), 'Invalid value for basket.products.0.quantity'],
+    ['product without priceOne', withProduct({ priceOne: undefined }), 'Missing value for basket.products.0.priceOne'],
+    ['priceOne in euros', withProduct({ priceOne: 8.75 }), 'Invalid value for basket.products.0.priceOne'],
+    ['priceOne as text', withProduct({ priceOne: '875' }), 'Invalid value for basket.products.0.priceOne'],
+    ['tax as a fraction', withProduct({ tax: 0.19 }), 'Invalid value for basket.products.0.tax'],
+    ['tax as text', withProduct({ tax: '19' }), 'Invalid value for basket.products.0.tax'],
+    ['id as text', withProduct({ id: 'one' }), 'Invalid value for basket.products.0.id'],
+    ['unknown item_type', withProduct({ item_type: 'service' }), 'Invalid value for basket.products.0.item_type'],
+    ['product sum as text', withProduct({ sum: '1750' }), 'Invalid value for basket.products.0.sum'],
+    ['product sum that misses basket_info.sum', withProduct({ sum: 1700 }), 'Invalid value for basket_info.sum'],
+    ['products that are not a list', { basket: { products: good } }, 'Invalid value for basket.products'],
+  ];
+}
+
 describe('create validation names the failing field', () => {
   const cases: Array<[string, Record<string, unknown>, string]> = [
     ['missing contract', { contract: undefined }, 'Missing value for contract.id'],
@@ -195,6 +223,7 @@ describe('create validation names the failing field', () => {
       { basket: { products: [{ desc: 'Tea', quantity: 2, priceOne: 500, tax: 19 }] }, basket_info: { sum: 1750, currency: 'EUR' } },
       'Invalid value for basket_info.sum',
     ],
+    ...basketProductCases(),
   ];
 
   it.each(cases)('%s', async (_name, overrides, details) => {
@@ -207,10 +236,14 @@ describe('create validation names the failing field', () => {
     expect(answer.json.supportId).toMatch(/^[0-9a-f]{32}$/);
   });
 
-  it('accepts a basket whose total matches the sum, and echoes it', async () => {
-    const basket = { products: [{ desc: 'Tea', quantity: 2, priceOne: 500, tax: 19 }, { desc: 'Cup', quantity: 1, priceOne: 750, tax: 19 }] };
-    const stx = await createLink(sim, token, { basket });
-    expect(stx.basket).toEqual(basket);
+  it('accepts a basket whose total matches the sum, and echoes it with type "default"', async () => {
+    const products = [
+      { id: 1, item_type: 'article', desc: 'Tea', quantity: 2, priceOne: 500, tax: 19 },
+      { id: 2, item_type: 'article', desc: 'Cup', quantity: 1, priceOne: 750, tax: 7 },
+    ];
+    const stx = await createLink(sim, token, { basket: { products } });
+    expect(stx.basket).toEqual({ products, type: 'default' });
+    expect((await call(sim, 'GET', `/api/v2/Smart/Transactions/${stx.id}`, { token })).json.basket).toEqual({ products, type: 'default' });
   });
 
   it('refuses a body that is not JSON', async () => {

@@ -180,6 +180,34 @@ describe('persistence with dataFile', () => {
     }
   });
 
+  it('still loads a basket saved before products needed desc and tax, and shows it on the page', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'simulator-data-'));
+    try {
+      const dataFile = join(dir, 'demo.json');
+      const first = await startSimulator({ dataFile });
+      const basket = { products: [{ desc: 'Tea', quantity: 2, priceOne: 875, tax: 19 }] };
+      const stx = await createLink(first, await tokenFor(first), { basket });
+      await first.stop();
+      // The form the create check let through before: no desc, no tax, no basket type.
+      const saved = JSON.parse(await readFile(dataFile, 'utf8'));
+      saved.smartTransactions[0].basket = { products: [{ desc: null, quantity: 2, priceOne: 875 }] };
+      await writeFile(dataFile, JSON.stringify(saved));
+
+      const second = await startSimulator({ dataFile });
+      try {
+        const reread = await call(second, 'GET', `/api/v2/Smart/Transactions/${stx.id}`, { token: await tokenFor(second) });
+        expect(reread.json.basket).toEqual({ products: [{ desc: null, quantity: 2, priceOne: 875 }] });
+        const page = await (await fetch(reread.json.payment_links.general)).text();
+        expect(page.replace(/<[^>]+>/g, ' ').replace(/[\s\u00a0]+/g, ' ')).toContain('2 × 8,75 € 17,50 €');
+        expect(page).not.toContain('MwSt.');
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('sets a damaged data file aside and starts empty', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'simulator-data-'));
     try {

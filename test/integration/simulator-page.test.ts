@@ -125,6 +125,48 @@ describe('payment page', () => {
     expect(again.html).toContain('name="action" value="pay"');
   });
 
+  const basket = {
+    products: [
+      { id: 1, item_type: 'article', desc: 'Coffee', quantity: 2, priceOne: 350, tax: 19 },
+      { id: 2, item_type: 'article', desc: 'Cake <b>"&', quantity: 1, priceOne: 400, tax: 7 },
+      { id: 3, item_type: 'article', desc: 'Stamp', quantity: 1, priceOne: 100, tax: 0 },
+    ],
+  };
+  /** The page's text without tags, spaces as spaces (Intl puts a no-break space before "€"). */
+  const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/[\s\u00a0]+/g, ' ');
+
+  it('lists the basket (quantity × item, unit price, line total) and the VAT it contains per rate, in German', async () => {
+    const stx = await createLink(sim, token, { ...context('de'), basket, basket_info: { sum: 1200, currency: 'EUR' } });
+    const page = await open(stx.payment_links.general);
+    const shown = text(page.html);
+    expect(shown).toContain('Artikel Einzelpreis Summe');
+    expect(shown).toContain('2 × Coffee 3,50 € 7,00 €');
+    expect(shown).toContain('1 × Cake &lt;b&gt;&quot;&amp; 4,00 € 4,00 €');
+    expect(shown).toContain('1 × Stamp 1,00 € 1,00 €');
+    // 7,00 € contain 1,12 € at 19 %; 4,00 € contain 0,26 € at 7 %; the 0 % line contains none.
+    expect(shown).toContain('enthält 19 % MwSt.: 1,12 €');
+    expect(shown).toContain('enthält 7 % MwSt.: 0,26 €');
+    expect(shown).not.toContain('0 % MwSt.: 0,00');
+    expect(page.html).not.toContain('<b>');
+    expect(shown.indexOf('12,00 €')).toBeLessThan(shown.indexOf('2 × Coffee'));
+  });
+
+  it('lists the basket in English, also on the result page, and shows no list without a basket', async () => {
+    const stx = await createLink(sim, token, { ...context('en'), basket, basket_info: { sum: 1200, currency: 'EUR' } });
+    const page = await open(stx.payment_links.general);
+    expect(text(page.html)).toContain('Item Unit price Total');
+    expect(text(page.html)).toContain('2 × Coffee €3.50 €7.00');
+    expect(text(page.html)).toContain('contains 19 % VAT: €1.12');
+    expect(text(page.html)).toContain('contains 7 % VAT: €0.26');
+    const answer = await submit(page.html, 'pay', 'creditcard');
+    const result = await open(new URL(answer.location ?? '', sim.baseUrl).toString());
+    expect(text(result.html)).toContain('2 × Coffee €3.50 €7.00');
+
+    const plain = await open((await createLink(sim, token, context('en'))).payment_links.general);
+    expect(plain.html).not.toContain('class="items"');
+    expect(plain.html).not.toContain('VAT');
+  });
+
   it('a method link fixes the method; prepayment shows the transfer details', async () => {
     const stx = await createLink(sim, token, context('en'));
     const page = await open(stx.payment_links.prepaid);

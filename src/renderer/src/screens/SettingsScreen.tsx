@@ -8,6 +8,7 @@ import { ACCOUNT_FIELD_LABELS, fieldsBehindError, missingAccountFields, type Acc
 import { call } from '../api';
 import { Field, Notice } from '../components/Field';
 import { CopyDiagnostics, OwnerPinSettings } from '../components/CounterSettings';
+import { QuickItemsEditor } from '../settings/QuickItemsEditor';
 
 /** Kept as a way to say it or an error value, not as text, so it follows a language switch. */
 type Feedback =
@@ -246,6 +247,9 @@ export function SettingsScreen({ view, onSaved }: { view: SettingsView; onSaved:
           </Field>
         ))}
       </section>
+
+      <QuickItemsEditor items={draft.quickItems} errors={errors} onErrorsChange={setErrors}
+        onChange={(items) => update((s) => void (s.quickItems = items))} />
 
       <section className="card" aria-labelledby="sec-email">
         <h2 id="sec-email">{t('settings.section.email')}</h2>

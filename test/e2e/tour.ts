@@ -68,7 +68,7 @@ async function payNow(bridge: RunningBridgeApp, record: LinkRecord, method: stri
   throw new Error(`link ${record.merchantRef} did not become paid`);
 }
 
-/** Links of every kind a merchant has in the history, with the longest texts the app accepts. */
+/** Links of every kind a merchant has in the history, with the longest texts the app accepts; and quick-pick items. */
 export async function seedLinks(bridge: RunningBridgeApp): Promise<SeededLinks> {
   await createLink(bridge, 990, '');
   await createLink(bridge, 4200, 'Werkstattauftrag 2025-0815', { forename: 'Eva', surname: 'Kunde', email: 'eva@example.com' });
@@ -90,8 +90,17 @@ export async function seedLinks(bridge: RunningBridgeApp): Promise<SeededLinks> 
       email: 'buchhaltung.und.rechnungswesen@fahrradwerkstatt-kuehn-und-soehne.example',
     },
   );
+  await saveSettings(bridge, { quickItems: TOUR_QUICK_ITEMS });
   return { long, invoice, paid };
 }
+
+/** Quick-pick items for the New-link and Settings screens, the longest name the schema allows among them. */
+export const TOUR_QUICK_ITEMS: Settings['quickItems'] = [
+  { id: 'tour-coffee', name: 'Kaffee', priceCents: 280, vatRate: 19 },
+  { id: 'tour-pretzel', name: 'Brezel', priceCents: 120, vatRate: 7 },
+  { id: 'tour-service', name: 'Inspektion Lastenrad mit Bremsen, Schaltung, Licht und Kette', priceCents: 14_900, vatRate: 19 },
+  { id: 'tour-voucher', name: 'Gutschein', priceCents: 2_500, vatRate: 0 },
+];
 
 async function saveSettings(bridge: RunningBridgeApp, change: Partial<Settings>): Promise<void> {
   const view = await dispatch<{ settings: Settings }>(bridge, 'settings.get', {});
@@ -163,6 +172,20 @@ async function customerDisplay(page: Page, record: LinkRecord, ready: string): P
 export function tourStops(bridge: RunningBridgeApp, links: SeededLinks): TourStop[] {
   return [
     { name: 'new-link', enter: (page) => nav(page, 'N', '.new-link') },
+    {
+      name: 'new-link-basket',
+      enter: async (page) => {
+        await nav(page, 'N', '.new-link');
+        // Keys as at the counter: Alt+digit while the cursor is in the amount, plain digits elsewhere.
+        await page.keyboard.press('Alt+1');
+        await page.keyboard.press('Alt+1');
+        await page.getByTestId('quick-item').nth(2).click();
+        await page.keyboard.press('2');
+        await page.locator('#basket-free-amount').fill('4,5');
+        await page.locator('#basket-free-amount').press('Enter');
+        await page.getByTestId('basket').waitFor();
+      },
+    },
     {
       name: 'new-link-expanded-errors',
       enter: async (page) => {

@@ -1,7 +1,8 @@
 import type { LinkRecord } from './link';
-import type { UiLocale } from './money';
+import { formatAmount, type UiLocale } from './money';
+import { vatSplit } from './basket';
 import { historyStatus } from './history-query';
-import { translator, type Translate } from './i18n';
+import { formatCount, translator, type Translate } from './i18n';
 import { methodLabel, statusLabel } from './i18n/labels';
 
 /**
@@ -34,7 +35,31 @@ const COLUMNS = [
   'csv.col.paymentId',
   'csv.col.merchantRef',
   'csv.col.paymentUrl',
+  'csv.col.items',
 ] as const;
+
+/**
+ * A VAT column for each German rate that has VAT, always, so an accountant's import keeps its
+ * columns; a rate only a link made elsewhere carries gets a column after them.
+ */
+const STANDARD_VAT_COLUMNS: readonly number[] = [19, 7];
+
+function vatColumnRates(records: readonly LinkRecord[]): number[] {
+  const other = new Set<number>();
+  for (const record of records) {
+    for (const { vatRate } of record.basket ?? []) {
+      if (vatRate !== 0 && !STANDARD_VAT_COLUMNS.includes(vatRate)) other.add(vatRate);
+    }
+  }
+  return [...STANDARD_VAT_COLUMNS, ...[...other].sort((a, b) => b - a)];
+}
+
+/** "2 × Coffee à 3,50 €; 1 × Cake à 4,00 €"; empty for a link without a basket. */
+function itemsCell(record: LinkRecord, locale: UiLocale, t: Translate): string {
+  return (record.basket ?? [])
+    .map((line) => t('csv.item', { quantity: line.quantity, name: line.name, price: formatAmount(line.unitPriceCents, record.currency, locale) }))
+    .join('; ');
+}
 
 /** The same label as on screen and in notifications (shared/i18n/labels.ts). */
 export function csvStatusLabel(record: Pick<LinkRecord, 'state' | 'status'>, locale: UiLocale): string {
@@ -107,8 +132,11 @@ export function toCsv(records: readonly LinkRecord[], options: CsvOptions): stri
   const { separator, locale, timeZone } = options;
   const t = translator(locale);
   const row = (cells: readonly string[]): string => `${cells.map((c) => quote(c, separator)).join(separator)}\r\n`;
-  let csv = `\uFEFF${row(COLUMNS.map((column) => t(column)))}`;
+  const vatRates = vatColumnRates(records);
+  const header = [...COLUMNS.map((column) => t(column)), ...vatRates.map((rate) => t('csv.col.vat', { rate: formatCount(rate, locale) }))];
+  let csv = `\uFEFF${row(header)}`;
   for (const record of records) {
+    const vat = new Map(vatSplit(record.basket ?? []).map((share) => [share.rate, share.vatCents]));
     csv += row([
       formatDate(record.createdAt, locale, timeZone),
       formatDate(record.updatedAt, locale, timeZone),
@@ -124,6 +152,11 @@ export function toCsv(records: readonly LinkRecord[], options: CsvOptions): stri
       defuse(record.transactionId ?? ''),
       defuse(record.merchantRef),
       defuse(record.paymentUrl ?? ''),
+      defuse(itemsCell(record, locale, t)),
+      ...vatRates.map((rate) => {
+        const cents = vat.get(rate);
+        return cents === undefined ? '' : plainAmount(cents, locale);
+      }),
     ]);
   }
   return csv;

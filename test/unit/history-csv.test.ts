@@ -71,6 +71,9 @@ describe('CSV export', () => {
       'PCI_XYZ',
       'LD-1',
       'https://pay.example/abc',
+      '',
+      '',
+      '',
     ]);
   });
 
@@ -91,6 +94,9 @@ describe('CSV export', () => {
       'Payment ID',
       'Merchant reference',
       'Payment link',
+      'Items',
+      'VAT 19 %',
+      'VAT 7 %',
     ]);
     expect(rows[1]?.slice(0, 5)).toEqual(['2024-12-31 13:05:09', '2025-01-01 08:00:00', 'Paid', '1234.50', 'EUR']);
     expect(rows[1]?.[9]).toBe('5.00');
@@ -151,5 +157,66 @@ describe('CSV export', () => {
     expect(row[2]).toBe('Wird erstellt');
     expect([row[6], row[7], row[8], row[10], row[11], row[13]]).toEqual(['', '', '', '', '', '']);
     expect(parseCsv(toCsv([], { separator: ',', locale: 'en' }).slice(1), ',')).toHaveLength(1);
+  });
+
+  describe('basket', () => {
+    const basket = makeLinkRecord({
+      merchantRef: 'B-1',
+      amountCents: 1200,
+      basket: [
+        { itemId: 'coffee', name: 'Coffee', quantity: 2, unitPriceCents: 350, vatRate: 19 },
+        { itemId: 'cake', name: 'Cake', quantity: 1, unitPriceCents: 400, vatRate: 7 },
+        { name: 'Stamp', quantity: 1, unitPriceCents: 100, vatRate: 0 },
+      ],
+    });
+    const plain = makeLinkRecord({ merchantRef: 'P-1', amountCents: 990 });
+    /** The cells after the fourteen that every export has. */
+    const added = (row: string[] | undefined) => row?.slice(14);
+
+    it('adds an Items column and the VAT contained per rate, German, after the existing columns', () => {
+      const rows = parseCsv(toCsv([basket, plain], { separator: ';', locale: 'de' }).slice(1), ';');
+      expect(rows[0]?.slice(12)).toEqual(['Händlerreferenz', 'Zahlungslink', 'Artikel', 'MwSt. 19 %', 'MwSt. 7 %']);
+      // 7,00 € at 19 % contain 1,12 €; 4,00 € at 7 % contain 0,26 €; the 0 % stamp adds no VAT.
+      expect(added(rows[1])).toEqual(['2 × Coffee à 3,50\u00a0€; 1 × Cake à 4,00\u00a0€; 1 × Stamp à 1,00\u00a0€', '1,12', '0,26']);
+      expect(rows[1]?.[3]).toBe('12,00');
+      // A link without a basket keeps the columns, empty.
+      expect(added(rows[2])).toEqual(['', '', '']);
+    });
+
+    it('writes the items in English with a comma separator, and leaves a rate the basket lacks empty', () => {
+      const coffeeOnly = makeLinkRecord({
+        merchantRef: 'B-2',
+        amountCents: 700,
+        basket: [{ name: 'Coffee, large', quantity: 2, unitPriceCents: 350, vatRate: 19 }],
+      });
+      const rows = parseCsv(toCsv([coffeeOnly], { separator: ',', locale: 'en' }).slice(1), ',');
+      expect(added(rows[1])).toEqual(['2 × Coffee, large at €3.50', '1.12', '']);
+    });
+
+    it('gives a rate only a link made elsewhere carries a column of its own, after 19 % and 7 %', () => {
+      const swiss = makeLinkRecord({
+        merchantRef: 'F-1',
+        origin: 'elsewhere',
+        currency: 'CHF',
+        amountCents: 1077,
+        basket: [{ name: 'Tee', quantity: 1, unitPriceCents: 1077, vatRate: 7.7 }],
+      });
+      const rows = parseCsv(toCsv([basket, swiss], { separator: ';', locale: 'de' }).slice(1), ';');
+      expect(rows[0]?.slice(15)).toEqual(['MwSt. 19 %', 'MwSt. 7 %', 'MwSt. 7,7 %']);
+      expect(rows[1]?.slice(15)).toEqual(['1,12', '0,26', '']);
+      // 10,77 CHF at 7,7 % contain 0,77 CHF.
+      expect(rows[2]?.slice(14)).toEqual(['1 × Tee à 10,77\u00a0CHF', '', '', '0,77']);
+    });
+
+    it('keeps an item name a spreadsheet would run as a formula from starting a cell', () => {
+      const evil = makeLinkRecord({
+        merchantRef: 'E-1',
+        amountCents: 100,
+        basket: [{ name: '=HYPERLINK("http://evil.example","Click")', quantity: 1, unitPriceCents: 100, vatRate: 19 }],
+      });
+      const row = parseCsv(toCsv([evil], { separator: ';', locale: 'en' }).slice(1), ';')[1] ?? [];
+      expect(row[14]).toBe('1 × =HYPERLINK("http://evil.example","Click") at €1.00');
+      for (const cell of row) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+    });
   });
 });

@@ -45,4 +45,55 @@ describe('payment receipt', () => {
     expect(body).toMatch(/Payment link ID:\s+STX_ABC123/);
     expect(body).toContain('This is not an invoice.');
   });
+
+  describe('with a basket', () => {
+    const basket = {
+      ...paid,
+      amountCents: 1200,
+      basket: [
+        { itemId: 'coffee', name: 'Kaffee', quantity: 2, unitPriceCents: 350, vatRate: 19 },
+        { itemId: 'cake', name: 'Kuchen', quantity: 1, unitPriceCents: 400, vatRate: 7 },
+        { name: 'Briefmarke', quantity: 1, unitPriceCents: 100, vatRate: 0 },
+      ],
+    };
+
+    it('lists the items with their line totals and the VAT contained per rate (German)', () => {
+      const receipt = buildReceipt({ ...basket, language: 'de' }, 'Café Sonne');
+      expect(receipt.items.map((line) => [line.label, line.value])).toEqual([
+        ['2 × Kaffee', '7,00\u00a0€'],
+        ['1 × Kuchen', '4,00\u00a0€'],
+        ['1 × Briefmarke', '1,00\u00a0€'],
+      ]);
+      // 7,00 € at 19 % contain 1,12 €, 4,00 € at 7 % contain 0,26 €; the 0 % line contains none.
+      expect(receipt.vat.map((line) => `${line.label}: ${line.value}`)).toEqual([
+        'enthält 19 % MwSt.: 1,12\u00a0€',
+        'enthält 7 % MwSt.: 0,26\u00a0€',
+      ]);
+      expect(receipt.itemsLabel).toBe('Artikel');
+      expect(receipt.lines.find((line) => line.label === 'Betrag')?.value).toBe('12,00\u00a0€');
+    });
+
+    it('says it in English for an English payment page', () => {
+      const receipt = buildReceipt({ ...basket, language: 'en' }, 'Café Sonne');
+      expect(receipt.items[0]).toEqual({ label: '2 × Kaffee', value: '€7.00' });
+      expect(receipt.vat.map((line) => `${line.label}: ${line.value}`)).toEqual(['contains 19 % VAT: €1.12', 'contains 7 % VAT: €0.26']);
+    });
+
+    it('puts the items and the VAT into the e-mail text, before the details', () => {
+      const { body } = receiptEmail(buildReceipt({ ...basket, language: 'de' }, 'Café Sonne'));
+      expect(body).toMatch(/2 × Kaffee\s+7,00\u00a0€\n1 × Kuchen\s+4,00\u00a0€\n1 × Briefmarke\s+1,00\u00a0€\n/);
+      expect(body).toContain('enthält 19 % MwSt.: 1,12\u00a0€\nenthält 7 % MwSt.: 0,26\u00a0€\n');
+      expect(body.indexOf('Kaffee')).toBeLessThan(body.indexOf('Datum:'));
+    });
+
+    it('stays as before for a link without a basket', () => {
+      const receipt = buildReceipt({ ...paid, language: 'en' }, 'Café Sonne');
+      expect(receipt.items).toEqual([]);
+      expect(receipt.vat).toEqual([]);
+      const { body } = receiptEmail(receipt);
+      expect(body).not.toContain('×');
+      expect(body).not.toContain('VAT');
+      expect(body.split('\n').slice(0, 5)).toEqual(['Thank you for your payment.', '', 'Payment receipt – Café Sonne', '', expect.stringMatching(/^Date:/)]);
+    });
+  });
 });

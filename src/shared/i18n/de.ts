@@ -445,6 +445,12 @@ export const de = {
   'csv.col.paymentId': 'Zahlungs-ID',
   'csv.col.merchantRef': 'Händlerreferenz',
   'csv.col.paymentUrl': 'Zahlungslink',
+  // Basket items and VAT in the CSV export and on the receipt (#14 §2).
+  'csv.col.items': 'Artikel',
+  'csv.col.vat': 'MwSt. {{rate}} %',
+  'csv.item': '{{quantity}} × {{name}} à {{price}}',
+  'receipt.items': 'Artikel',
+  'receipt.vat': 'enthält {{rate}} % MwSt.',
 
   'tray.open': 'Link Desk öffnen',
   'tray.quit': 'Beenden',

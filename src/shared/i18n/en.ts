@@ -451,6 +451,12 @@ export const en = {
   'csv.col.paymentId': 'Payment ID',
   'csv.col.merchantRef': 'Merchant reference',
   'csv.col.paymentUrl': 'Payment link',
+  // Basket items and VAT in the CSV export and on the receipt (#14 §2).
+  'csv.col.items': 'Items',
+  'csv.col.vat': 'VAT {{rate}} %',
+  'csv.item': '{{quantity}} × {{name}} at {{price}}',
+  'receipt.items': 'Items',
+  'receipt.vat': 'contains {{rate}} % VAT',
 
   'tray.open': 'Open Link Desk',
   'tray.quit': 'Quit',

@@ -65,6 +65,24 @@ function ReceiptView({ receipt, testId }: { receipt: Receipt; testId?: string })
     <div className="ld-receipt" lang={receipt.language} data-testid={testId}>
       <p className="ld-doc-merchant">{receipt.merchant}</p>
       <p className="ld-receipt-amount">{receipt.amount}</p>
+      {receipt.items.length > 0 && (
+        <>
+          <table className="ld-receipt-items" aria-label={receipt.itemsLabel} data-testid="receipt-items">
+            <tbody>
+              {receipt.items.map((line, index) => (
+                // Two free lines can read alike ("1 × Amount"): the position tells them apart.
+                <tr key={index}>
+                  <td>{line.label}</td>
+                  <td>{line.value}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {receipt.vat.map((line) => (
+            <p key={line.label} className="ld-receipt-vat">{line.label}: {line.value}</p>
+          ))}
+        </>
+      )}
       <dl>
         {receipt.lines.map((line) => (
           <div key={line.label} className="ld-receipt-line">

@@ -155,8 +155,9 @@ export function QuickItemsEditor({ items, errors, onChange, onErrorsChange }: Qu
                     aria-label={t('settings.quickItems.moveDown')} title={t('settings.quickItems.moveDown.title')} onClick={() => move(index, 1, 'down')}>
                     <span aria-hidden="true">↓</span>
                   </button>
-                  <button type="button" className="button link danger" data-part="remove" onClick={() => askRemove(item)}>
-                    {t('settings.quickItems.remove')}
+                  <button type="button" className="button secondary quick-item-remove" data-part="remove"
+                    aria-label={t('settings.quickItems.remove')} title={t('settings.quickItems.remove')} onClick={() => askRemove(item)}>
+                    <span aria-hidden="true">✕</span>
                   </button>
                 </div>
               </div>

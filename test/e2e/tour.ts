@@ -34,7 +34,7 @@ export interface SeededLinks {
 
 const sender = (bridge: RunningBridgeApp) => ({ url: bridge.url, isTopFrame: true });
 
-async function dispatch<T>(bridge: RunningBridgeApp, channel: string, input: unknown): Promise<T> {
+export async function dispatch<T>(bridge: RunningBridgeApp, channel: string, input: unknown): Promise<T> {
   const result = await bridge.core.dispatch(channel, sender(bridge), input);
   if (!result.ok) throw new Error(`${channel} failed: ${result.error.code} ${result.error.message}`);
   return result.value as T;
@@ -179,7 +179,7 @@ export function tourStops(bridge: RunningBridgeApp, links: SeededLinks): TourSto
         // Keys as at the counter: Alt+digit while the cursor is in the amount, plain digits elsewhere.
         await page.keyboard.press('Alt+1');
         await page.keyboard.press('Alt+1');
-        await page.getByTestId('quick-item').nth(2).click();
+        await page.getByTestId('pick-item').nth(2).click();
         await page.keyboard.press('2');
         await page.locator('#basket-free-amount').fill('4,5');
         await page.locator('#basket-free-amount').press('Enter');

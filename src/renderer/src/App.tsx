@@ -205,6 +205,7 @@ function Shell({ state }: { state: AppState }) {
           <NewLinkScreen
             key={formKey}
             draft={draft ?? emptyDraft(settings)}
+            quickItems={settings?.quickItems ?? []}
             onDraftChange={setDraft}
             focusToken={focusToken}
             onOpenSettings={() => setRoute({ screen: 'settings' })}

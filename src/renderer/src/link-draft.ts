@@ -2,6 +2,7 @@ import { zodIssuesByField } from '../../shared/errors';
 import { CreateLinkInputSchema, type CreateLinkInput, type LinkRecord, type PaymentMethodChoice } from '../../shared/link';
 import { amountToInput, parseAmount, type Currency, type UiLocale } from '../../shared/money';
 import type { Language, Settings } from '../../shared/settings';
+import { BasketLineSchema, basketTotalCents, type BasketLine } from '../../shared/basket';
 
 /** What the "New payment link" form holds: exactly what the person typed, as text. */
 export interface LinkDraft {
@@ -22,6 +23,8 @@ export interface LinkDraft {
     address: { street: string; street_number: string; additional_address_data: string; postal_code: string; city: string; country: string };
   };
   returnUrls: { success: string; error: string; abort: string };
+  /** Quick-pick items and free lines; when it has lines, the link's amount is their total. */
+  basket: BasketLine[];
 }
 
 export function emptyDraft(settings: Pick<Settings, 'paymentLanguage' | 'returnUrls'> | undefined): LinkDraft {
@@ -36,6 +39,7 @@ export function emptyDraft(settings: Pick<Settings, 'paymentLanguage' | 'returnU
       address: { street: '', street_number: '', additional_address_data: '', postal_code: '', city: '', country: '' },
     },
     returnUrls: { ...(settings?.returnUrls ?? { success: '', error: '', abort: '' }) },
+    basket: [],
   };
 }
 
@@ -60,7 +64,16 @@ export function draftFromRecord(record: LinkRecord, locale: UiLocale, settings: 
       },
     },
     returnUrls: record.returnUrls ? { ...record.returnUrls } : draft.returnUrls,
+    basket: basketFromRecord(record),
   };
+}
+
+/** The record's basket if every line can be sent again as it is (a shop's basket may not); else none. */
+function basketFromRecord(record: LinkRecord): BasketLine[] {
+  const lines = (record.basket ?? []).map((line) => BasketLineSchema.safeParse(line));
+  if (lines.length === 0 || !lines.every((line) => line.success)) return [];
+  const basket = lines.flatMap((line) => (line.success ? [line.data] : []));
+  return basketTotalCents(basket) === record.amountCents ? basket : [];
 }
 
 const isBlank = (values: Record<string, string>) => Object.values(values).every((v) => v.trim() === '');
@@ -77,7 +90,8 @@ export type DraftCheck = { ok: true; input: CreateLinkInput } | { ok: false; fie
  * are the form's: `amountCents` for the amount, `customer.email`, `returnUrls.success`, …
  */
 export function checkDraft(draft: LinkDraft, locale: UiLocale): DraftCheck {
-  const amount = parseAmount(draft.amountText, locale);
+  const withBasket = draft.basket.length > 0;
+  const amount: ReturnType<typeof parseAmount> = withBasket ? { ok: true, cents: basketTotalCents(draft.basket) } : parseAmount(draft.amountText, locale);
   const { address, ...contact } = draft.customer;
   const customer = hasCustomerData(draft) ? { ...contact, ...(isBlank(address) ? {} : { address }) } : undefined;
   const candidate = {
@@ -88,6 +102,7 @@ export function checkDraft(draft: LinkDraft, locale: UiLocale): DraftCheck {
     paymentMethod: draft.paymentMethod,
     ...(customer ? { customer } : {}),
     returnUrls: draft.returnUrls,
+    ...(withBasket ? { basket: draft.basket } : {}),
   };
   const parsed = CreateLinkInputSchema.safeParse(candidate);
   const fields = parsed.success ? {} : zodIssuesByField(parsed.error);

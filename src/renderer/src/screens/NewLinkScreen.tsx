@@ -16,6 +16,10 @@ import { CREATED_MARK } from '../bench-marks';
 import { useWarmUp } from '../use-warm-up';
 import { listFormat, type PlainKey } from '../../../shared/i18n';
 import { CREATE_LINK_LIMITS } from '../schema-limits';
+import { BasketPanel } from '../components/BasketPanel';
+import { QUICK_ITEM_KEYS, addItem, basketTotalCents, type BasketLine, type QuickItem } from '../../../shared/basket';
+import { amountToInput, parseAmount } from '../../../shared/money';
+import { translator } from '../../../shared/i18n';
 
 export interface NewLinkScreenProps {
   draft: LinkDraft;
@@ -25,6 +29,20 @@ export interface NewLinkScreenProps {
   focusToken: number;
   /** For an account error (credentials, contract) the banner offers a way to Settings. */
   onOpenSettings?: () => void;
+  /** Settings' quick-pick items, as buttons above the amount. */
+  quickItems?: readonly QuickItem[];
+}
+
+/** Where a digit types rather than picks an item. */
+function isTypingTarget(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
+}
+
+/** 1–9 from the top row or the number pad, as the index of a quick-pick item. */
+function itemIndexOfKey(event: globalThis.KeyboardEvent): number | null {
+  const match = /^(?:Digit|Numpad)([1-9])$/.exec(event.code);
+  return match ? Number(match[1]) - 1 : null;
 }
 
 type CustomerText = Exclude<keyof LinkDraft['customer'], 'address'>;
@@ -57,7 +75,7 @@ const FIELD_LABELS: Record<string, PlainKey> = {
 };
 
 
-export function NewLinkScreen({ draft, onDraftChange, onCreated, focusToken, onOpenSettings }: NewLinkScreenProps) {
+export function NewLinkScreen({ draft, onDraftChange, onCreated, focusToken, onOpenSettings, quickItems = [] }: NewLinkScreenProps) {
   const { t, tKey, lang } = useI18n();
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<AppError | null>(null);
@@ -130,6 +148,47 @@ export function NewLinkScreen({ draft, onDraftChange, onCreated, focusToken, onO
 
   useShortcuts({ Enter: () => void submit() });
 
+  const setBasket = (basket: BasketLine[]) => update((d) => {
+    d.basket = basket;
+    d.amountText = '';
+  }, 'amountCents');
+  const freeLineName = translator(draft.language)('basket.free_line');
+  /** An item into the basket; an amount typed before the first item goes in as a free line, not lost. */
+  const pickItem = (item: QuickItem) => {
+    warmUp();
+    let basket = draft.basket;
+    if (basket.length === 0 && draft.amountText.trim() !== '') {
+      const typed = parseAmount(draft.amountText, lang);
+      if (!typed.ok) {
+        setErrors((current) => ({ ...current, amountCents: typed.reason }));
+        amountRef.current?.focus();
+        return;
+      }
+      basket = [{ name: freeLineName, quantity: 1, unitPriceCents: typed.cents, vatRate: 19 }];
+    }
+    setBasket(addItem(basket, item));
+  };
+  const pickRef = useRef(pickItem);
+  useEffect(() => {
+    pickRef.current = pickItem;
+  });
+  useEffect(() => {
+    if (quickItems.length === 0) return;
+    const onKey = (event: globalThis.KeyboardEvent) => {
+      if (event.ctrlKey || event.metaKey || event.shiftKey) return;
+      // Plain digits pick items only where they would not type; Alt+digit picks anywhere.
+      if (!event.altKey && isTypingTarget(event.target)) return;
+      const index = itemIndexOfKey(event);
+      const item = index === null || index >= QUICK_ITEM_KEYS ? undefined : quickItems[index];
+      if (!item) return;
+      event.preventDefault();
+      pickRef.current(item);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [quickItems]);
+  const basketTotal = basketTotalCents(draft.basket);
+
   const onFormKeyDown = (event: KeyboardEvent<HTMLFormElement>) => {
     // Enter in a select does not submit a form by itself; at the counter it should.
     if (event.key === 'Enter' && !event.ctrlKey && !event.metaKey && (event.target as HTMLElement).tagName === 'SELECT') {
@@ -168,6 +227,10 @@ export function NewLinkScreen({ draft, onDraftChange, onCreated, focusToken, onO
       </header>
 
       <section className="card new-main">
+        {(quickItems.length > 0 || draft.basket.length > 0) && (
+          <BasketPanel items={quickItems} basket={draft.basket} onBasketChange={setBasket} onItem={pickItem}
+            currency={draft.currency} locale={lang} freeLineName={freeLineName} />
+        )}
         {/* Focus or a key in the amount: a link is coming, main readies token and connection. */}
         <div className="amount-row" onFocus={warmUp} onKeyDown={warmUp}>
           <AmountField
@@ -177,6 +240,7 @@ export function NewLinkScreen({ draft, onDraftChange, onCreated, focusToken, onO
             error={errors['amountCents']}
             inputRef={amountRef}
             autoFocus
+            {...(draft.basket.length > 0 ? { fixed: { text: amountToInput(basketTotal, lang), hint: t('basket.amount_is_total') } } : {})}
             onChange={(text) => update((d) => void (d.amountText = text), 'amountCents')}
           />
           <Field label={t('new.currency')} className="currency-field">
@@ -300,6 +364,7 @@ export function NewLinkScreen({ draft, onDraftChange, onCreated, focusToken, onO
       </footer>
       <p className="shortcut-line muted small">
         {t('new.shortcuts', { settings: shortcutLabel(',') })}
+        {quickItems.length > 0 && <> {t('basket.keys', { last: Math.min(QUICK_ITEM_KEYS, quickItems.length) })}</>}
       </p>
     </form>
   );

@@ -8,7 +8,7 @@ import type { RunningBridgeApp } from '../../src/web-bridge/bridge-app';
 import type { LinkRecord } from '../../src/shared/link';
 import type { Settings } from '../../src/shared/settings';
 
-/** A basket link's receipt (#14 §2): the items and the VAT they contain, on screen, on paper and in the e-mail text. */
+/** A basket link's documents (#14 §2): receipt (screen, PDF, e-mail text) and CSV export show its items and VAT. */
 
 type Bridge = RunningBridgeApp;
 
@@ -91,4 +91,23 @@ test('a basket link\'s receipt lists the items and the VAT per rate, on screen, 
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   expect(copied).toMatch(/2 × Kaffee\s+7,00\s€\n1 × Kuchen\s+4,00\s€\n/);
   expect(copied).toMatch(/enthält 19 % MwSt\.: 1,12\s€\nenthält 7 % MwSt\.: 0,26\s€/);
+});
+
+test('the history export through main has the basket link\'s items and VAT, and empty cells for a plain link', async ({ bridge }) => {
+  const view = await dispatch<{ settings: Settings }>(bridge, 'settings.get', {});
+  await dispatch(bridge, 'settings.save', { settings: { ...view.settings, uiLanguage: 'de' } });
+  const common = { currency: 'EUR', language: 'de', paymentMethod: 'any', returnUrls: { success: '', error: '', abort: '' } };
+  await dispatch(bridge, 'links.create', {
+    ...common, amountCents: 1100, reference: 'Table 4',
+    basket: [
+      { itemId: 'coffee', name: 'Kaffee', quantity: 2, unitPriceCents: 350, vatRate: 19 },
+      { itemId: 'cake', name: 'Kuchen', quantity: 1, unitPriceCents: 400, vatRate: 7 },
+    ],
+  });
+  await dispatch(bridge, 'links.create', { ...common, amountCents: 990, reference: 'Phone order' });
+  const exported = await dispatch<{ csv: string }>(bridge, 'history.exportCsv', { query: {}, separator: ';' });
+  const [header, ...rows] = exported.csv.replace(/^\uFEFF/, '').split('\r\n');
+  expect(header).toMatch(/;Zahlungslink;Artikel;MwSt\. 19 %;MwSt\. 7 %$/);
+  expect(rows.find((row) => row.includes('Table 4'))).toMatch(/;"2 × Kaffee à 3,50\s€; 1 × Kuchen à 4,00\s€";1,12;0,26$/);
+  expect(rows.find((row) => row.includes('Phone order'))).toMatch(/;;;$/);
 });

@@ -147,7 +147,7 @@ export const de = {
   'settings.diagnostics.copied': 'Diagnose kopiert.',
   'settings.diagnostics.failed': 'Die Diagnose konnte nicht kopiert werden.',
   'settings.section.quickItems': 'Schnellartikel',
-  'settings.quickItems.hint': 'Tasten auf dem Bildschirm „Neuer Link“, die einen Artikel in den Warenkorb legen; die Tasten 1–9 wählen die ersten neun. Preise inklusive MwSt. Alt+↑ und Alt+↓ verschieben den Artikel, in dem Sie gerade sind.',
+  'settings.quickItems.hint': 'Schaltflächen auf dem Bildschirm „Neuer Link“, die einen Artikel in den Warenkorb legen; die Tasten 1–9 wählen die ersten neun. Preise inklusive MwSt. Alt+↑ und Alt+↓ verschieben den Artikel, in dem Sie gerade sind.',
   'settings.quickItems.empty': 'Noch keine Artikel. „Neuer Link“ zeigt dann nur den Betrag.',
   'settings.quickItems.key': 'Taste',
   'settings.quickItems.name': 'Bezeichnung',

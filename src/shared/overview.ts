@@ -38,6 +38,12 @@ export const OverviewCurrencySchema = z.object({
   byMethod: z.array(z.object({ method: z.string(), count: z.number().int(), cents: z.number().int() })),
   /** Paid links by where they were made and, for Link Desks, the desk's name. */
   byDesk: z.array(z.object({ origin: LinkOriginSchema, deskName: z.string().nullable(), count: z.number().int(), cents: z.number().int() })),
+  /** VAT contained in the paid links that carry a basket, per rate (gross prices; before refunds). */
+  vat: z.array(z.object({ rate: z.number(), grossCents: z.number().int(), netCents: z.number().int(), vatCents: z.number().int() })),
+  /** Paid sum of links without a basket: their VAT is not known to Link Desk. */
+  withoutItemsCents: z.number().int(),
+  /** The best-selling basket items of the paid links, by sum, at most five. */
+  topItems: z.array(z.object({ name: z.string(), quantity: z.number().int(), cents: z.number().int() })),
 });
 export type OverviewCurrency = z.infer<typeof OverviewCurrencySchema>;
 

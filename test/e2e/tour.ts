@@ -2,6 +2,7 @@ import type { Page } from '@playwright/test';
 import type { RunningBridgeApp } from '../../src/web-bridge/bridge-app';
 import type { CustomerInput, LinkRecord } from '../../src/shared/link';
 import type { Settings } from '../../src/shared/settings';
+import type { BasketLine } from '../../src/shared/basket';
 
 /**
  * A walk through every screen and dialog of the app, shared by the layout and accessibility
@@ -40,8 +41,9 @@ export async function dispatch<T>(bridge: RunningBridgeApp, channel: string, inp
   return result.value as T;
 }
 
-async function createLink(bridge: RunningBridgeApp, amountCents: number, reference: string, customer?: CustomerInput): Promise<LinkRecord> {
+async function createLink(bridge: RunningBridgeApp, amountCents: number, reference: string, customer?: CustomerInput, basket?: BasketLine[]): Promise<LinkRecord> {
   return dispatch<LinkRecord>(bridge, 'links.create', {
+    ...(basket ? { basket } : {}),
     amountCents,
     currency: 'EUR',
     reference,
@@ -90,6 +92,12 @@ export async function seedLinks(bridge: RunningBridgeApp): Promise<SeededLinks> 
       email: 'buchhaltung.und.rechnungswesen@fahrradwerkstatt-kuehn-und-soehne.example',
     },
   );
+  // A counter sale from quick-pick items, paid: items and VAT in the history, overview and receipt.
+  const basket: BasketLine[] = [
+    { itemId: 'tour-coffee', name: 'Kaffee', quantity: 2, unitPriceCents: 280, vatRate: 19 },
+    { itemId: 'tour-pretzel', name: 'Brezel', quantity: 3, unitPriceCents: 120, vatRate: 7 },
+  ];
+  await payNow(bridge, await createLink(bridge, 920, 'Theke 13', undefined, basket), 'creditcard');
   await saveSettings(bridge, { quickItems: TOUR_QUICK_ITEMS });
   return { long, invoice, paid };
 }

@@ -101,6 +101,33 @@ describe('overview: figures added up in SQL', () => {
     expect(month.currencies[0]?.medianPaidAfterMs).toBe(20 * 60_000);
   });
 
+  it('adds up the VAT and the best-selling items of paid baskets; unpaid baskets and links without items stay out', async () => {
+    const { history, setNow } = await openWithClock();
+    const coffee = { name: 'Kaffee', unitPriceCents: 280, vatRate: 19 };
+    const pretzel = { name: 'Brezel', unitPriceCents: 120, vatRate: 7 };
+    setNow(at(9, 5));
+    await history.insert(link(1, at(9), { status: 'ok', amountCents: 800, basket: [{ ...coffee, quantity: 2 }, { ...pretzel, quantity: 2 }] }));
+    await history.insert(link(2, at(10), { status: 'ok', amountCents: 1120, basket: [{ ...coffee, quantity: 4 }] }));
+    await history.insert(link(3, at(11), { status: 'ok', amountCents: 1000 }));
+    // Waiting: its items are not sold yet.
+    await history.insert(link(4, at(12), { status: 'created', amountCents: 280, basket: [{ ...coffee, quantity: 1 }] }));
+    // A basket added later (the account's copy) is counted as well.
+    await history.insert(link(5, at(13), { status: 'ok', amountCents: 360 }));
+    await history.update(ref(5), () => ({ set: { basket: [{ ...pretzel, quantity: 3 }] } }));
+
+    const eur = history.overview({ from: '2026-03-10', to: '2026-03-10' }).currencies[0];
+    expect(eur?.topItems).toEqual([
+      { name: 'Kaffee', quantity: 6, cents: 1680 },
+      { name: 'Brezel', quantity: 5, cents: 600 },
+    ]);
+    // 16,80 € gross at 19 %: 2,68 € VAT; 6,00 € at 7 %: 0,39 €.
+    expect(eur?.vat).toEqual([
+      { rate: 19, grossCents: 1680, netCents: 1412, vatCents: 268 },
+      { rate: 7, grossCents: 600, netCents: 561, vatCents: 39 },
+    ]);
+    expect(eur?.withoutItemsCents).toBe(1000);
+  });
+
   it('leaves out links created outside the range, and answers an empty range with no currencies', async () => {
     const { history, setNow } = await openWithClock();
     await seedDay(history, setNow);

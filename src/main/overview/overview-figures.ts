@@ -1,6 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { z } from 'zod';
 import { LinkOriginSchema } from '../../shared/link';
+import { vatSplit } from '../../shared/basket';
 import {
   OVERVIEW_STATUS_FILTERS,
   OverviewQuerySchema,
@@ -46,6 +47,9 @@ const PaidGroupRowSchema = z.object({
 const DayRowSchema = z.object({ day: z.string(), currency: z.string(), links: z.number(), cents: z.number() });
 const HourRowSchema = z.object({ hour: z.string(), currency: z.string(), links: z.number(), cents: z.number() });
 const DurationRowSchema = z.object({ after: z.number() });
+const VatRowSchema = z.object({ currency: z.string(), vat_rate: z.number(), cents: z.number() });
+const ItemRowSchema = z.object({ currency: z.string(), name: z.string(), quantity: z.number(), cents: z.number() });
+const TOP_ITEMS = 5;
 
 const emptyCurrency = (currency: string): OverviewCurrency => ({
   currency,
@@ -59,6 +63,9 @@ const emptyCurrency = (currency: string): OverviewCurrency => ({
   medianPaidAfterMs: null,
   byMethod: [],
   byDesk: [],
+  vat: [],
+  withoutItemsCents: 0,
+  topItems: [],
 });
 
 function add(target: CountSum, links: number, cents: number): void {
@@ -140,6 +147,22 @@ export function computeOverview(db: DatabaseSync, input: OverviewQuery): Overvie
       .all(firstId, endId, figures.currency, timed % 2 === 1 ? 1 : 2, Math.floor((timed - 1) / 2))
       .map((row) => Math.max(0, DurationRowSchema.parse(row).after));
     figures.medianPaidAfterMs = values.reduce((sum, value) => sum + value, 0) / values.length;
+  }
+
+  // What was sold, from the basket lines of the paid links in the range (link ids bound the range).
+  const paidLines = 'FROM link_lines ll JOIN links l ON l.id = ll.link_id WHERE ll.link_id >= ? AND ll.link_id < ? AND l.damaged = 0 AND l.is_paid = 1';
+  for (const row of db.prepare(`SELECT l.currency, ll.vat_rate, SUM(ll.quantity * ll.unit_cents) AS cents ${paidLines} GROUP BY l.currency, ll.vat_rate`)
+    .all(firstId, endId).map((r) => VatRowSchema.parse(r))) {
+    figuresOf(row.currency).vat.push(...vatSplit([{ quantity: 1, unitPriceCents: row.cents, vatRate: row.vat_rate }]));
+  }
+  for (const row of db.prepare(`SELECT l.currency, ll.name, SUM(ll.quantity) AS quantity, SUM(ll.quantity * ll.unit_cents) AS cents ${paidLines}
+      GROUP BY l.currency, ll.name ORDER BY cents DESC, ll.name`).all(firstId, endId).map((r) => ItemRowSchema.parse(r))) {
+    const figures = figuresOf(row.currency);
+    if (figures.topItems.length < TOP_ITEMS) figures.topItems.push({ name: row.name, quantity: row.quantity, cents: row.cents });
+  }
+  for (const figures of byCurrency.values()) {
+    figures.vat.sort((a, b) => b.rate - a.rate);
+    figures.withoutItemsCents = Math.max(0, figures.paid.cents - figures.vat.reduce((sum, share) => sum + share.grossCents, 0));
   }
 
   const barsFrom = dayCount(query.from, query.to) >= MIN_BAR_DAYS ? query.from : addDays(query.to, 1 - MIN_BAR_DAYS);

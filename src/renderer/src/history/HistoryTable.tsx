@@ -1,4 +1,5 @@
 import { useRef, useState, type KeyboardEvent } from 'react';
+import { lineTotalCents, vatSplit } from '../../../shared/basket';
 import { historyStatus, needsShipping, type HistorySortField } from '../../../shared/history-query';
 import { isExpired, type LinkOrigin, type LinkRecord } from '../../../shared/link';
 import { statusTone } from '../../../shared/status';
@@ -206,6 +207,23 @@ export function HistoryTable({ items, sort, onSort, expiryDays, onOpen, actionsF
                     <span className="reference" data-testid="row-reference" title={record.reference}>{record.reference}</span>
                   ) : (
                     <span className="reference none" data-testid="row-reference" title={reference}>–</span>
+                  )}
+                  {record.basket && record.basket.length > 0 && (
+                    <details className="row-items" data-testid="row-items">
+                      <summary>{t('history.items', { count: record.basket.reduce((sum, line) => sum + line.quantity, 0) })}</summary>
+                      <ul>
+                        {record.basket.map((line, index) => (
+                          <li key={index} data-testid="row-item">
+                            {t('history.item', { quantity: line.quantity, name: line.name, amount: money(lineTotalCents(line), record.currency) })}
+                          </li>
+                        ))}
+                        {vatSplit(record.basket).map((share) => (
+                          <li key={`vat-${share.rate}`} className="muted">
+                            {t('basket.contains_vat', { rate: share.rate, amount: money(share.vatCents, record.currency) })}
+                          </li>
+                        ))}
+                      </ul>
+                    </details>
                   )}
                   {(record.origin !== 'this-desk' || record.deskName) && (
                     <span className="origin muted" data-testid="row-origin" data-origin={record.origin}>

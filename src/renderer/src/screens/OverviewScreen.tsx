@@ -273,6 +273,40 @@ function CurrencySection({ overview, figures, showCurrency, onFigure }: {
             </ul>
           </figure>
         )}
+        {figures.topItems.length > 0 && (
+          <figure className="card ov-chart-card" data-testid="overview-items">
+            <figcaption><h2>{t('overview.items.title')}</h2></figcaption>
+            <ul className="ov-mix">
+              {figures.topItems.map((item) => (
+                <li key={item.name}>
+                  <span className="ov-mix-label">{item.name}</span>
+                  <span className="ov-mix-bar" aria-hidden="true"><span style={{ width: `${(item.cents / paidTotal) * 100}%` }} /></span>
+                  <span className="ov-mix-value">{money(item.cents, currency)} · {t('overview.items.sold', { count: item.quantity })}</span>
+                </li>
+              ))}
+            </ul>
+            <table className="ov-vat" data-testid="overview-vat">
+              <caption>{t('overview.vat.title')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('overview.vat.rate')}</th><th scope="col">{t('overview.vat.gross')}</th>
+                  <th scope="col">{t('overview.vat.net')}</th><th scope="col">{t('overview.vat.vat')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {figures.vat.map((share) => (
+                  <tr key={share.rate}>
+                    <th scope="row">{t('basket.rate', { rate: share.rate })}</th><td>{money(share.grossCents, currency)}</td>
+                    <td>{money(share.netCents, currency)}</td><td>{money(share.vatCents, currency)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            {figures.withoutItemsCents > 0 && (
+              <p className="ov-chart-hint">{t('overview.vat.without_items', { amount: money(figures.withoutItemsCents, currency) })}</p>
+            )}
+          </figure>
+        )}
       </div>
     </section>
   );

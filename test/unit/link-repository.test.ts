@@ -159,6 +159,15 @@ describe('link repository: search', () => {
     expect(history.query({ search: 'mueller', from: '2026-01-01', to: '2026-01-01', limit: 1 })).toMatchObject({ total: 1440, totals: [{ count: 1440 }] });
   });
 
+  it('finds every link whose word starts with what was typed, whether that stands for a few words or many', async () => {
+    const history = await openIn(await freshDir());
+    await history.insertMany(Array.from({ length: 20 }, (_, i) => makeLinkRecord({ merchantRef: `LD-o${i + 1}`, reference: `Order-${i + 1}` })));
+    await history.insert(makeLinkRecord({ merchantRef: 'LD-k', reference: 'Küchenzeile' }));
+    expect(history.query({ search: 'Order' }).total).toBe(20); // order1 … order20: more words than are looked up one by one
+    expect(history.query({ search: 'Order-1' }).total).toBe(11); // order1, order10 … order19
+    for (const typed of ['Kue', 'Kü', 'ku', 'Küchenz']) expect(refsFor(history, typed), typed).toEqual(['LD-k']);
+  });
+
   it('finds a changed link by its new text only', async () => {
     const history = await searchable();
     await history.update('LD-other-1', () => ({ set: { reference: 'Renamed order' } }));

@@ -133,6 +133,10 @@ const LINK_COLUMNS = 'l.id, l.record, l.checksum, l.refunded_cents, l.has_shipme
  * links) that would cost more than the page itself, so the page comes without them and says so.
  */
 const TOTALS_FOR_SEARCHES_UP_TO = 5_000;
+/** The background check of a large database waits this long after opening (see startBackgroundCheck). */
+const BACKGROUND_CHECK_AFTER_MS = 5_000;
+/** A searched word whose prefix stands for more terms than this stays a prefix query. */
+const EXACT_TERMS_UP_TO = 16;
 
 const RefundRowSchema = z.object({ at: z.number(), amount_cents: z.number(), reason: z.string().nullable(), answer: z.string() });
 const ShipmentRowSchema = z.object({
@@ -240,6 +244,8 @@ class SqliteLinkRepository implements LinkRepository {
   private recoveryState: HistoryRecovery | null;
   private readonly chains = new Map<string, Promise<unknown>>();
   private isClosed = false;
+  private termLookup: { db: DatabaseSync; statement: StatementSync } | null = null;
+  private cancelCheck = (): void => undefined;
   checked: Promise<void> = Promise.resolve();
 
   constructor(
@@ -474,9 +480,9 @@ class SqliteLinkRepository implements LinkRepository {
       params.push(firstIdAt(dayStartMs(q.to, 1)));
     }
     const onlySearch = filters.length === 1;
-    const search = q.search?.trim() ? parseHistorySearch(q.search) : null;
     const direction = q.sort.direction === 'asc' ? 'ASC' : 'DESC';
     return this.guarded(() => {
+      const search = q.search?.trim() ? parseHistorySearch(q.search, (token) => this.termsStartingWith(token)) : null;
       if (search === null) {
         const where = filters.join(' AND ');
         const items = this.page(`FROM links l WHERE ${where}`, params, q, direction);
@@ -509,6 +515,20 @@ class SqliteLinkRepository implements LinkRepository {
       const totals = this.totalsByRow(from, allParams);
       return { items, total: countOf(totals), totals };
     });
+  }
+
+  /** The search index's terms that start with `token`, if there are at most a few (see search-text.ts). */
+  private termsStartingWith(token: string): string[] | null {
+    if (this.termLookup?.db !== this.db) {
+      // fts5vocab lists the index's terms; a temp table, so it needs no migration and is per connection.
+      this.db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.links_terms USING fts5vocab(main, 'links_search', 'row')");
+      const statement = this.db.prepare(`SELECT term FROM temp.links_terms WHERE term >= ? AND term < ? LIMIT ${EXACT_TERMS_UP_TO + 1}`);
+      this.termLookup = { db: this.db, statement };
+    }
+    // The first string after every one that starts with `token` (which is [0-9a-z]+).
+    const after = token.slice(0, -1) + String.fromCharCode(token.charCodeAt(token.length - 1) + 1);
+    const terms = this.termLookup.statement.all(token, after).map((row) => z.object({ term: z.string() }).parse(row).term);
+    return terms.length > EXACT_TERMS_UP_TO ? null : terms;
   }
 
   private page(from: string, params: SQLInputValue[], q: HistoryQuery, direction: string, order?: string): LinkRecord[] {
@@ -624,20 +644,34 @@ class SqliteLinkRepository implements LinkRepository {
     );
   }
 
-  /** Runs the background check of a large database and acts on what it finds. */
+  /**
+   * Runs the background check of a large database a moment after opening and acts on what it
+   * finds. It keeps a processor busy for seconds (every page, every row's checksum: about 20 s of
+   * CPU at 1,000,000 links), so it leaves the window's first page alone; rows read before it has
+   * run are checked one by one as they are read.
+   */
   startBackgroundCheck(): void {
-    this.checked = checkInBackground(this.path, RECORD_DICTIONARY).then((result) => {
-      if (this.isClosed) return;
-      if (!result.ok) {
-        this.rebuild();
-        return;
-      }
-      for (const id of result.damagedIds) this.keepAside(new DamagedRowError(id, 'checksum mismatch (background check)'));
-    }).catch((error: unknown) => this.options.logError?.(`history: background check failed: ${String(error)}`));
+    this.checked = new Promise<void>((settled) => {
+      const timer = setTimeout(() => {
+        checkInBackground(this.path, RECORD_DICTIONARY).then((result) => {
+          if (this.isClosed) return;
+          if (!result.ok) {
+            this.rebuild();
+            return;
+          }
+          for (const id of result.damagedIds) this.keepAside(new DamagedRowError(id, 'checksum mismatch (background check)'));
+        }).catch((error: unknown) => this.options.logError?.(`history: background check failed: ${String(error)}`)).finally(settled);
+      }, BACKGROUND_CHECK_AFTER_MS);
+      this.cancelCheck = () => {
+        clearTimeout(timer);
+        settled();
+      };
+    });
   }
 
   async close(timeoutMs = 3_000): Promise<void> {
     if (this.isClosed) return;
+    this.cancelCheck();
     const pending = Promise.all([...this.chains.values()]);
     await Promise.race([pending, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
     this.isClosed = true;

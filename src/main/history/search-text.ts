@@ -58,6 +58,24 @@ function quoted(word: string): string {
   return `"${word.replace(/"/g, '""')}"`;
 }
 
+/**
+ * The token unicode61 indexes for a spelling of Latin-1 letters and digits (case and accents
+ * folded: "Müller" → "muller"), or null for anything whose folding is not that certain.
+ */
+function indexToken(spelling: string): string | null {
+  if (!/^[0-9A-Za-z\u00c0-\u00ff]+$/.test(spelling)) return null;
+  const token = spelling.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  return /^[0-9a-z]+$/.test(token) ? token : null;
+}
+
+/**
+ * The index's terms that start with a token, when there are only a few ("mueller" → mueller),
+ * else null. A prefix query makes FTS5 merge the doclists of all its terms before the first row
+ * (for the page, and again for the count): looking up a few exact terms instead is about twice
+ * as fast for a name that 40,000 links share.
+ */
+export type TermsStartingWith = (token: string) => string[] | null;
+
 export interface HistorySearch {
   /** FTS5 MATCH expression (every word must match, each as a prefix), or null when nothing is left. */
   match: string | null;
@@ -65,14 +83,18 @@ export interface HistorySearch {
   amountCents: number[];
 }
 
-export function parseHistorySearch(search: string): HistorySearch {
+export function parseHistorySearch(search: string, termsStartingWith?: TermsStartingWith): HistorySearch {
   const words = search.trim().split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word));
   const terms = words.map((word) => {
     // A word with separators is looked up in its compact form (see `compact`), except an e-mail address.
     const looked = hasInnerSeparator(word) && !word.includes('@') ? compact(word) : word;
     const spellings = new Set([looked, transliterate(looked), umlautSpelling(looked)]);
-    const alternatives = [...spellings].map((spelling) => `${quoted(spelling)}*`);
-    return alternatives.length === 1 ? alternatives[0] : `(${alternatives.join(' OR ')})`;
+    const alternatives = new Set([...spellings].flatMap((spelling) => {
+      const token = indexToken(spelling);
+      const exact = token === null ? null : termsStartingWith?.(token);
+      return exact?.length ? exact.map(quoted) : [`${quoted(spelling)}*`];
+    }));
+    return alternatives.size === 1 ? [...alternatives][0] : `(${[...alternatives].join(' OR ')})`;
   });
   const amountCents = new Set<number>();
   for (const locale of ['de', 'en'] as const) {

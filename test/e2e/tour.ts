@@ -31,6 +31,8 @@ export interface SeededLinks {
   invoice: LinkRecord;
   /** Paid by card. */
   paid: LinkRecord;
+  /** Waiting, made from quick-pick items. */
+  basket: LinkRecord;
 }
 
 const sender = (bridge: RunningBridgeApp) => ({ url: bridge.url, isTopFrame: true });
@@ -98,8 +100,12 @@ export async function seedLinks(bridge: RunningBridgeApp): Promise<SeededLinks> 
     { itemId: 'tour-pretzel', name: 'Brezel', quantity: 3, unitPriceCents: 120, vatRate: 7 },
   ];
   await payNow(bridge, await createLink(bridge, 920, 'Theke 13', undefined, basket), 'creditcard');
+  const waitingBasket = await createLink(bridge, 15_820, '', undefined, [
+    ...basket,
+    { itemId: 'tour-service', name: 'Inspektion Lastenrad mit Bremsen, Schaltung, Licht und Kette', quantity: 1, unitPriceCents: 14_900, vatRate: 19 },
+  ]);
   await saveSettings(bridge, { quickItems: TOUR_QUICK_ITEMS });
-  return { long, invoice, paid };
+  return { long, invoice, paid, basket: waitingBasket };
 }
 
 /** Quick-pick items for the New-link and Settings screens, the longest name the schema allows among them. */
@@ -206,6 +212,7 @@ export function tourStops(bridge: RunningBridgeApp, links: SeededLinks): TourSto
       },
     },
     { name: 'link', enter: (page) => openLink(page, links.long) },
+    { name: 'link-basket', enter: (page) => openLink(page, links.basket) },
     {
       name: 'link-email-text',
       enter: async (page) => {
@@ -237,6 +244,7 @@ export function tourStops(bridge: RunningBridgeApp, links: SeededLinks): TourSto
       },
     },
     { name: 'customer-display', enter: (page) => customerDisplay(page, links.long, '[data-testid="display-amount"]') },
+    { name: 'customer-display-basket', enter: (page) => customerDisplay(page, links.basket, '[data-testid="display-basket"]') },
     { name: 'customer-display-paid', enter: (page) => customerDisplay(page, links.paid, '[data-testid="display-thanks"]') },
     {
       name: 'settings-testing-saved',

@@ -62,7 +62,7 @@ export function BasketPanel({ items, basket, onBasketChange, onItem, currency, l
       {items.length > 0 && (
         <div className="pick-items" role="group" aria-label={t('basket.items')}>
           {items.map((item, index) => (
-            <button key={item.id} type="button" className="pick-item" data-testid="pick-item"
+            <button key={item.id} type="button" className="pick-item" data-testid="pick-item" title={item.name}
               aria-keyshortcuts={index < QUICK_ITEM_KEYS ? `${index + 1} Alt+${index + 1}` : undefined}
               onClick={() => onItem(item)}>
               {index < QUICK_ITEM_KEYS && <kbd>{index + 1}</kbd>}

@@ -1,5 +1,5 @@
 import { useRef, useState, type KeyboardEvent } from 'react';
-import { lineTotalCents, vatSplit } from '../../../shared/basket';
+import { BasketSummary } from '../components/BasketSummary';
 import { historyStatus, needsShipping, type HistorySortField } from '../../../shared/history-query';
 import { isExpired, type LinkOrigin, type LinkRecord } from '../../../shared/link';
 import { statusTone } from '../../../shared/status';
@@ -211,18 +211,7 @@ export function HistoryTable({ items, sort, onSort, expiryDays, onOpen, actionsF
                   {record.basket && record.basket.length > 0 && (
                     <details className="row-items" data-testid="row-items">
                       <summary>{t('history.items', { count: record.basket.reduce((sum, line) => sum + line.quantity, 0) })}</summary>
-                      <ul>
-                        {record.basket.map((line, index) => (
-                          <li key={index} data-testid="row-item">
-                            {t('history.item', { quantity: line.quantity, name: line.name, amount: money(lineTotalCents(line), record.currency) })}
-                          </li>
-                        ))}
-                        {vatSplit(record.basket).map((share) => (
-                          <li key={`vat-${share.rate}`} className="muted">
-                            {t('basket.contains_vat', { rate: share.rate, amount: money(share.vatCents, record.currency) })}
-                          </li>
-                        ))}
-                      </ul>
+                      <BasketSummary basket={record.basket} currency={record.currency} />
                     </details>
                   )}
                   {(record.origin !== 'this-desk' || record.deskName) && (

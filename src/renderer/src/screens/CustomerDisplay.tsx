@@ -4,6 +4,7 @@ import { statusLabel } from '../../../shared/i18n/labels';
 import { I18nProvider, useI18n } from '../i18n';
 import type { UiLocale } from '../../../shared/money';
 import { QrCode } from '../components/QrCode';
+import { BasketSummary } from '../components/BasketSummary';
 import { useLinkStatus } from '../use-link-status';
 
 /**
@@ -53,6 +54,9 @@ function DisplayBody({ record, offline }: Pick<ReturnType<typeof useLinkStatus>,
       {record.isDemo && <p className="display-demo">{t('link.demo')}</p>}
       <p className="display-amount" data-testid="display-amount">{amount}</p>
       {record.reference && <p className="display-reference" title={record.reference}>{record.reference}</p>}
+      {record.basket && record.basket.length > 0 && (
+        <BasketSummary basket={record.basket} currency={record.currency} className="display-basket" testId="display-basket" />
+      )}
       {record.paymentUrl && <QrCode url={record.paymentUrl} label={t('link.qrLabel')} className="display-qr" />}
       <p className="display-scan">{t('display.scan')}</p>
       <p className={`display-status status-${statusTone(record.status)}`} data-testid="display-status" aria-live="polite">

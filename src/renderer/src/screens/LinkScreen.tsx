@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type Ref } from 'react';
+import { BasketSummary } from '../components/BasketSummary';
 import type { LinkRecord } from '../../../shared/link';
 import type { SettingsView } from '../../../shared/settings';
 import { composeEmail } from '../../../shared/email-text';
@@ -257,6 +258,9 @@ export function LinkScreen({ initial, view, onNewLink, onCreateAgain, onOpenSett
         <section className="link-details">
           <p className="big-amount" data-testid="link-amount">{amount}</p>
           {record.reference && <p className="big-reference" data-testid="link-reference">{record.reference}</p>}
+          {record.basket && record.basket.length > 0 && (
+            <BasketSummary basket={record.basket} currency={record.currency} className="link-basket" testId="link-basket" />
+          )}
           {(customerName || record.customer?.email) && (
             <p className="link-customer muted">{[customerName, record.customer?.email].filter(Boolean).join(' · ')}</p>
           )}

@@ -49,7 +49,7 @@ export function buildReceipt(record: ReceiptRecord, merchantName: string, paidAt
   if (record.id) lines.push({ label: t('receipt.link'), value: record.id });
   const basket = record.basket ?? [];
   const money = (cents: number) => formatAmount(cents, record.currency, language);
-  const items = basket.map((line) => ({ label: `${line.quantity} × ${line.name}`, value: money(lineTotalCents(line)) }));
+  const items = basket.map((line) => ({ label: t('basket.line', { quantity: line.quantity, name: line.name }), value: money(lineTotalCents(line)) }));
   const vat = vatSplit(basket)
     .filter((share) => share.vatCents !== 0)
     .map((share) => ({ label: t('receipt.vat', { rate: formatCount(share.rate, language) }), value: money(share.vatCents) }));

@@ -127,7 +127,7 @@ describe('a damaged history database', () => {
     const history = reopen(dir);
     expect(history.get('LD-1')).toBeUndefined();
     expect(history.recovery).toMatchObject({ lostLinks: 1 });
-    expect(history.damagedRefs()).toEqual(['LD-1']);
+    expect(history.damagedLinks().map((link) => link.merchantRef)).toEqual(['LD-1']);
     expect(history.query({}).items.map((link) => link.merchantRef)).not.toContain('LD-1');
     expect(history.query({}).total).toBe(4);
   });

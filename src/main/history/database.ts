@@ -41,19 +41,13 @@ function configure(db: DatabaseSync): void {
 /**
  * Databases up to this size are checked with `PRAGMA quick_check` before the first query (it
  * reads every page: ~10 ms per 10 MB). Larger ones open at once and are checked in a worker
- * thread right after, so 1,000,000 links still open in milliseconds.
+ * thread a few seconds later (see `startBackgroundCheck`), so 1,000,000 links still open in milliseconds.
  */
 const CHECK_BEFORE_OPEN_BYTES = 48 * 1024 * 1024;
-
-export interface SetAside {
-  files: string[];
-}
 
 export interface OpenedDatabase {
   db: DatabaseSync;
   path: string;
-  /** The database file existed before (so a missing marker means nothing). */
-  isNew: boolean;
   /** The database had been created before but was not there any more. */
   wasMissing: boolean;
   /** Damage found while opening; the readable links were carried over. */
@@ -72,13 +66,9 @@ function timestampForFile(now: Date): string {
   return now.toISOString().replace(/[:.]/g, '-');
 }
 
-function isCorruption(error: unknown): boolean {
+export function isDatabaseCorruption(error: unknown): boolean {
   const text = error instanceof Error ? `${error.message} ${(error as { code?: unknown }).code ?? ''}` : String(error);
   return /malformed|not a database|corrupt|SQLITE_CORRUPT|SQLITE_NOTADB|file is not a database|disk image/i.test(text);
-}
-
-export function isDatabaseCorruption(error: unknown): boolean {
-  return isCorruption(error);
 }
 
 function quickCheckOk(db: DatabaseSync): boolean {
@@ -202,13 +192,10 @@ export function rebuildFromDamaged(path: string, options: OpenOptions, previous:
   for (const suffix of ['', '-wal']) if (existsSync(`${path}${suffix}`)) copyFileSync(`${path}${suffix}`, `${scratch}${suffix}`);
   removeDatabaseFiles(path);
   const db = createFresh(path);
-  let kept = 0;
-  let lost = 0;
+  let salvaged: { read: number; unreadable: number };
   db.exec('BEGIN IMMEDIATE');
   try {
-    const result = salvageRows(scratch, (row, refunds, shipments) => options.restoreRow(db, row, refunds, shipments));
-    kept = result.read;
-    lost = result.unreadable;
+    salvaged = salvageRows(scratch, (row, refunds, shipments) => options.restoreRow(db, row, refunds, shipments));
     db.exec('COMMIT');
   } catch (error) {
     db.exec('ROLLBACK');
@@ -216,7 +203,7 @@ export function rebuildFromDamaged(path: string, options: OpenOptions, previous:
   } finally {
     removeDatabaseFiles(scratch);
   }
-  return { db, damage: { setAsideFiles, keptLinks: kept, lostLinks: lost } };
+  return { db, damage: { setAsideFiles, keptLinks: salvaged.read, lostLinks: salvaged.unreadable } };
 }
 
 export function openDatabase(options: OpenOptions): OpenedDatabase {
@@ -234,7 +221,6 @@ export function openDatabase(options: OpenOptions): OpenedDatabase {
     return {
       db,
       path,
-      isNew: true,
       wasMissing,
       damage: orphans.length > 0 ? { setAsideFiles: orphans, keptLinks: 0, lostLinks: 0 } : null,
       needsBackgroundCheck: false,
@@ -248,14 +234,14 @@ export function openDatabase(options: OpenOptions): OpenedDatabase {
     configure(db);
     if (small && !quickCheckOk(db)) throw new Error('database disk image is malformed (quick_check)');
     migrate(db);
-    return { db, path, isNew: false, wasMissing: false, damage: null, needsBackgroundCheck: !small };
+    return { db, path, wasMissing: false, damage: null, needsBackgroundCheck: !small };
   } catch (error) {
-    if (!isCorruption(error)) {
+    if (!isDatabaseCorruption(error)) {
       db?.close();
       throw error;
     }
     const rebuilt = rebuildFromDamaged(path, options, db);
-    return { db: rebuilt.db, path, isNew: false, wasMissing: false, damage: rebuilt.damage, needsBackgroundCheck: false };
+    return { db: rebuilt.db, path, wasMissing: false, damage: rebuilt.damage, needsBackgroundCheck: false };
   }
 }
 

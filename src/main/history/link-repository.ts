@@ -16,7 +16,7 @@ import {
   toStoredLink,
   type StoredLink,
 } from './stored-link';
-import { DURABLE, REPLAYABLE, checkInBackground, isDatabaseCorruption, openDatabase, rebuildFromDamaged, type SalvageRow } from './database';
+import { DURABLE, REPLAYABLE, checkInBackground, isDatabaseCorruption, openDatabase, rebuildFromDamaged, type OpenOptions } from './database';
 import { parseHistorySearch, searchText } from './search-text';
 import { computeOverview } from '../overview/overview-figures';
 import { writeBasketLines } from './basket-lines';
@@ -91,9 +91,7 @@ export interface LinkRepository {
   overview(query: OverviewQuery): Overview;
   /** Damage found at open or since; can change after open (background check, rows read later). */
   readonly recovery: HistoryRecovery | null;
-  /** merchantRefs of rows kept aside because their checksum failed (to be fetched again from the account). */
-  damagedRefs(): string[];
-  /** The same, with the STX id from the row's typed column (readable when the record is not). */
+  /** Rows kept aside because their checksum failed (to be fetched again from the account), with the STX id from the row's typed column (readable when the record is not). */
   damagedLinks(): Array<{ merchantRef: string; stxId: string | null }>;
   /** Settles when the background check of a large database has finished. */
   readonly checked: Promise<void>;
@@ -149,10 +147,17 @@ const LinkRowSchema = z.object({
   id: z.number(), record: z.instanceof(Uint8Array), checksum: z.number(), refunded_cents: z.number(), has_shipment: z.number(), origin: LinkOriginSchema,
 });
 type LinkRow = z.infer<typeof LinkRowSchema>;
+const CountRowSchema = z.object({ count: z.number() });
+const TotalRowSchema = z.object({ currency: z.string(), count: z.number(), amount: z.number(), paid: z.number(), refunded: z.number() });
+const DamagedRowSchema = z.object({ merchant_ref: z.string(), stx_id: z.string().nullable() });
+const TermRowSchema = z.object({ term: z.string() });
+const RefundIdsSchema = z.array(z.string()).catch([]);
+/** Statements of one connection kept for reuse; beyond this many distinct ones they are dropped and prepared again. */
+const PREPARED_UP_TO = 200;
 
 function refundFromRow(row: unknown): RefundEntry {
   const parsed = RefundRowSchema.parse(row);
-  const ids = z.array(z.string()).catch([]).parse(JSON.parse(parsed.answer));
+  const ids = RefundIdsSchema.parse(JSON.parse(parsed.answer));
   return { at: new Date(parsed.at).toISOString(), amountCents: parsed.amount_cents, ...(parsed.reason ? { reason: parsed.reason } : {}), refundTransactionIds: ids };
 }
 
@@ -244,7 +249,7 @@ class SqliteLinkRepository implements LinkRepository {
   private recoveryState: HistoryRecovery | null;
   private readonly chains = new Map<string, Promise<unknown>>();
   private isClosed = false;
-  private termLookup: { db: DatabaseSync; statement: StatementSync } | null = null;
+  private prepared = new Map<string, StatementSync>();
   private cancelCheck = (): void => undefined;
   checked: Promise<void> = Promise.resolve();
 
@@ -291,7 +296,22 @@ class SqliteLinkRepository implements LinkRepository {
     const rebuilt = rebuildFromDamaged(this.path, { dir: this.options.dir, now: this.now, restoreRow: rowRestorer(this.options.deskId) }, this.db);
     this.db = rebuilt.db;
     this.statements = new Statements(this.db, this.options.deskId);
-    this.noteDamage({ lostLinks: rebuilt.damage.lostLinks, keptLinks: rebuilt.damage.keptLinks, setAsideFiles: rebuilt.damage.setAsideFiles });
+    this.prepared = new Map();
+    this.noteDamage(rebuilt.damage);
+  }
+
+  /** A prepared statement of the current connection, kept for the next query with the same SQL. */
+  private sql(text: string): StatementSync {
+    let statement = this.prepared.get(text);
+    if (!statement) {
+      if (this.prepared.size >= PREPARED_UP_TO) this.prepared.clear();
+      this.prepared.set(text, (statement = this.db.prepare(text)));
+    }
+    return statement;
+  }
+
+  private count(text: string, ...params: SQLInputValue[]): number {
+    return CountRowSchema.parse(this.sql(text).get(...params)).count;
   }
 
   /** A row whose record fails its checksum or schema: kept aside (flagged, not deleted) and reported. */
@@ -495,8 +515,8 @@ class SqliteLinkRepository implements LinkRepository {
         const searchParams = [search.match, ...params];
         const items = this.page(from, searchParams, q, direction, q.sort.field === 'createdAt' ? `s.rowid ${direction}` : undefined);
         const total = onlySearch
-          ? z.object({ count: z.number() }).parse(this.db.prepare('SELECT COUNT(*) AS count FROM links_search WHERE links_search MATCH ?').get(search.match)).count
-          : z.object({ count: z.number() }).parse(this.db.prepare(`SELECT COUNT(*) AS count ${from}`).get(...searchParams)).count;
+          ? this.count('SELECT COUNT(*) AS count FROM links_search WHERE links_search MATCH ?', search.match)
+          : this.count(`SELECT COUNT(*) AS count ${from}`, ...searchParams);
         return { items, total, ...(total <= TOTALS_FOR_SEARCHES_UP_TO ? { totals: this.totalsByRow(from, searchParams) } : {}) };
       }
       const alternatives: string[] = [];
@@ -519,21 +539,18 @@ class SqliteLinkRepository implements LinkRepository {
 
   /** The search index's terms that start with `token`, if there are at most a few (see search-text.ts). */
   private termsStartingWith(token: string): string[] | null {
-    if (this.termLookup?.db !== this.db) {
-      // fts5vocab lists the index's terms; a temp table, so it needs no migration and is per connection.
-      this.db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.links_terms USING fts5vocab(main, 'links_search', 'row')");
-      const statement = this.db.prepare(`SELECT term FROM temp.links_terms WHERE term >= ? AND term < ? LIMIT ${EXACT_TERMS_UP_TO + 1}`);
-      this.termLookup = { db: this.db, statement };
-    }
+    const lookup = `SELECT term FROM temp.links_terms WHERE term >= ? AND term < ? LIMIT ${EXACT_TERMS_UP_TO + 1}`;
+    // fts5vocab lists the index's terms: a temp table, so it needs no migration (one per connection).
+    if (!this.prepared.has(lookup)) this.db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.links_terms USING fts5vocab(main, 'links_search', 'row')");
     // The first string after every one that starts with `token` (which is [0-9a-z]+).
     const after = token.slice(0, -1) + String.fromCharCode(token.charCodeAt(token.length - 1) + 1);
-    const terms = this.termLookup.statement.all(token, after).map((row) => z.object({ term: z.string() }).parse(row).term);
+    const terms = this.sql(lookup).all(token, after).map((row) => TermRowSchema.parse(row).term);
     return terms.length > EXACT_TERMS_UP_TO ? null : terms;
   }
 
   private page(from: string, params: SQLInputValue[], q: HistoryQuery, direction: string, order?: string): LinkRecord[] {
     const orderBy = order ?? (q.sort.field === 'createdAt' ? `l.id ${direction}` : `${SORT_SQL[q.sort.field]} ${direction}, l.id ${direction}`);
-    return this.readRows(() => this.db.prepare(`SELECT ${LINK_COLUMNS} ${from} ORDER BY ${orderBy} LIMIT ? OFFSET ?`).all(...params, q.limit, q.offset));
+    return this.readRows(() => this.sql(`SELECT ${LINK_COLUMNS} ${from} ORDER BY ${orderBy} LIMIT ? OFFSET ?`).all(...params, q.limit, q.offset));
   }
 
   /** Totals from the per-day table: a few thousand rows at most, whatever the history's size. */
@@ -553,39 +570,34 @@ class SqliteLinkRepository implements LinkRepository {
       params.push(...statuses);
     }
     const paid = PAID_STATUSES.map((status) => `'${status}'`).join(', ');
-    const rows = this.db
-      .prepare(`
+    return this.sql(`
         SELECT currency, SUM(links) AS count, SUM(amount_cents) AS amount,
           SUM(CASE WHEN history_status IN (${paid}) THEN amount_cents ELSE 0 END) AS paid, SUM(refunded_cents) AS refunded
         FROM link_days WHERE ${where.join(' AND ')} GROUP BY currency HAVING SUM(links) > 0 ORDER BY currency`)
-      .all(...params);
-    return rows.map(totalFromRow);
+      .all(...params).map(totalFromRow);
   }
 
   private totalsByRow(from: string, params: SQLInputValue[]): HistoryCurrencyTotal[] {
-    const rows = this.db
-      .prepare(`
+    return this.sql(`
         SELECT l.currency AS currency, COUNT(*) AS count, SUM(l.amount_cents) AS amount,
           SUM(CASE WHEN l.is_paid = 1 THEN l.amount_cents ELSE 0 END) AS paid, SUM(l.refunded_cents) AS refunded
         ${from} GROUP BY l.currency ORDER BY l.currency`)
-      .all(...params);
-    return rows.map(totalFromRow);
+      .all(...params).map(totalFromRow);
   }
 
   nonFinal(): LinkRecord[] {
-    return this.guarded(() => this.readRows(() => this.db.prepare(`SELECT ${LINK_COLUMNS} FROM links l WHERE l.is_final = 0 AND l.damaged = 0 ORDER BY l.id`).all()));
+    return this.guarded(() => this.readRows(() => this.sql(`SELECT ${LINK_COLUMNS} FROM links l WHERE l.is_final = 0 AND l.damaged = 0 ORDER BY l.id`).all()));
   }
 
   unfinishedCreates(): LinkRecord[] {
     return this.guarded(() =>
-      this.readRows(() => this.db.prepare(`SELECT ${LINK_COLUMNS} FROM links l WHERE l.is_final = 0 AND l.history_status = 'creating' AND l.damaged = 0 ORDER BY l.id`).all()),
+      this.readRows(() => this.sql(`SELECT ${LINK_COLUMNS} FROM links l WHERE l.is_final = 0 AND l.history_status = 'creating' AND l.damaged = 0 ORDER BY l.id`).all()),
     );
   }
 
   countWaiting(): number {
     return this.guarded(() => {
-      const row = this.db.prepare(`SELECT COUNT(*) AS count FROM links WHERE is_final = 0 AND history_status NOT IN ('creating', 'create_failed') AND damaged = 0`).get();
-      return z.object({ count: z.number() }).parse(row).count;
+      return this.count(`SELECT COUNT(*) AS count FROM links WHERE is_final = 0 AND history_status NOT IN ('creating', 'create_failed') AND damaged = 0`);
     });
   }
 
@@ -598,18 +610,18 @@ class SqliteLinkRepository implements LinkRepository {
   expired(expiryDays: number, now: Date): LinkRecord[] {
     const filter = this.expiredWhere(expiryDays, now);
     if (!filter) return [];
-    return this.guarded(() => this.readRows(() => this.db.prepare(`SELECT ${LINK_COLUMNS} FROM links l WHERE ${filter.sql} ORDER BY id`).all(filter.before)));
+    return this.guarded(() => this.readRows(() => this.sql(`SELECT ${LINK_COLUMNS} FROM links l WHERE ${filter.sql} ORDER BY id`).all(filter.before)));
   }
 
   countExpired(expiryDays: number, now: Date): number {
     const filter = this.expiredWhere(expiryDays, now);
     if (!filter) return 0;
-    return this.guarded(() => z.object({ count: z.number() }).parse(this.db.prepare(`SELECT COUNT(*) AS count FROM links WHERE ${filter.sql}`).get(filter.before)).count);
+    return this.guarded(() => this.count(`SELECT COUNT(*) AS count FROM links WHERE ${filter.sql}`, filter.before));
   }
 
   syncState(accountKey: string): unknown {
     return this.guarded(() => {
-      const row = this.db.prepare('SELECT state FROM sync_state WHERE account_key = ?').get(accountKey) as { state?: unknown } | undefined;
+      const row = this.sql('SELECT state FROM sync_state WHERE account_key = ?').get(accountKey) as { state?: unknown } | undefined;
       if (typeof row?.state !== 'string') return null;
       try {
         return JSON.parse(row.state) as unknown;
@@ -621,14 +633,14 @@ class SqliteLinkRepository implements LinkRepository {
 
   saveSyncState(accountKey: string, state: unknown): void {
     this.guarded(() =>
-      this.db.prepare('INSERT INTO sync_state (account_key, state) VALUES (?, ?) ON CONFLICT (account_key) DO UPDATE SET state = excluded.state').run(accountKey, JSON.stringify(state)),
+      this.sql('INSERT INTO sync_state (account_key, state) VALUES (?, ?) ON CONFLICT (account_key) DO UPDATE SET state = excluded.state').run(accountKey, JSON.stringify(state)),
     );
   }
 
   damagedLinks(): Array<{ merchantRef: string; stxId: string | null }> {
     return this.guarded(() =>
-      this.db.prepare('SELECT merchant_ref, stx_id FROM links WHERE damaged = 1').all().map((row) => {
-        const parsed = z.object({ merchant_ref: z.string(), stx_id: z.string().nullable() }).parse(row);
+      this.sql('SELECT merchant_ref, stx_id FROM links WHERE damaged = 1').all().map((row) => {
+        const parsed = DamagedRowSchema.parse(row);
         return { merchantRef: parsed.merchant_ref, stxId: parsed.stx_id };
       }),
     );
@@ -636,12 +648,6 @@ class SqliteLinkRepository implements LinkRepository {
 
   overview(query: OverviewQuery): Overview {
     return this.guarded(() => computeOverview(this.db, query));
-  }
-
-  damagedRefs(): string[] {
-    return this.guarded(() =>
-      this.db.prepare('SELECT merchant_ref FROM links WHERE damaged = 1').all().map((row) => z.object({ merchant_ref: z.string() }).parse(row).merchant_ref),
-    );
   }
 
   /**
@@ -682,7 +688,7 @@ class SqliteLinkRepository implements LinkRepository {
 const countOf = (totals: HistoryCurrencyTotal[]): number => totals.reduce((sum, total) => sum + total.count, 0);
 
 function totalFromRow(row: unknown): HistoryCurrencyTotal {
-  const parsed = z.object({ currency: z.string(), count: z.number(), amount: z.number(), paid: z.number(), refunded: z.number() }).parse(row);
+  const parsed = TotalRowSchema.parse(row);
   return { currency: parsed.currency, count: parsed.count, amountCents: parsed.amount, paidCents: parsed.paid, refundedCents: parsed.refunded };
 }
 
@@ -733,40 +739,28 @@ function insertStored(statements: Statements, stored: StoredLink, refunds: Refun
 }
 
 /** Carries one row of a damaged database into the fresh one, if its record still checks out. */
-const rowRestorer = (deskId: string) => {
-  const statementsOf = new WeakMap<DatabaseSync, Statements>();
-  return (db: DatabaseSync, row: SalvageRow, refundRows: SalvageRow[], shipmentRows: SalvageRow[]): boolean => restoreRow(db, row, refundRows, shipmentRows, () => {
-    let statements = statementsOf.get(db);
-    if (!statements) statementsOf.set(db, (statements = new Statements(db, deskId)));
-    return statements;
-  });
-};
-
-function restoreRow(db: DatabaseSync, row: SalvageRow, refundRows: SalvageRow[], shipmentRows: SalvageRow[], statementsFor: () => Statements): boolean {
-  try {
-    const stored = decodeRecord(Number(row['id']), row['record'], row['checksum']);
-    const statements = statementsFor();
-    const refunds = refundRows.map(refundFromRow);
-    const shipped = shipmentRows.length > 0 ? shipmentFromRow(shipmentRows[shipmentRows.length - 1]) : null;
-    insertStored(statements, stored, refunds, shipped);
-    return true;
-  } catch {
-    return false;
-  }
+function rowRestorer(deskId: string): OpenOptions['restoreRow'] {
+  let statements: Statements | null = null;
+  return (db, row, refundRows, shipmentRows) => {
+    try {
+      const stored = decodeRecord(Number(row['id']), row['record'], row['checksum']);
+      if (statements?.db !== db) statements = new Statements(db, deskId);
+      const shipped = shipmentRows.length > 0 ? shipmentFromRow(shipmentRows[shipmentRows.length - 1]) : null;
+      insertStored(statements, stored, refundRows.map(refundFromRow), shipped);
+      return true;
+    } catch {
+      return false;
+    }
+  };
 }
 
 export function openLinkRepository(options: OpenLinkRepositoryOptions): LinkRepository {
   const now = options.now ?? (() => new Date());
   const opened = openDatabase({ dir: options.dir, now, restoreRow: rowRestorer(options.deskId) });
-  let recovery: HistoryRecovery | null = null;
-  if (opened.damage || opened.wasMissing) {
-    recovery = {
-      lostLinks: opened.damage?.lostLinks ?? 0,
-      keptLinks: opened.damage ? opened.damage.keptLinks : null,
-      setAsideFiles: opened.damage?.setAsideFiles ?? [],
-      databaseMissing: opened.wasMissing,
-    };
-  }
+  const { damage, wasMissing } = opened;
+  const recovery: HistoryRecovery | null = damage || wasMissing
+    ? { lostLinks: damage?.lostLinks ?? 0, keptLinks: damage?.keptLinks ?? null, setAsideFiles: damage?.setAsideFiles ?? [], databaseMissing: wasMissing }
+    : null;
   const repository = new SqliteLinkRepository(opened.db, opened.path, recovery, options, now);
   if (opened.needsBackgroundCheck) repository.startBackgroundCheck();
   return repository;

@@ -99,26 +99,7 @@ export function decodeRecord(rowId: number, blob: unknown, checksum: unknown): S
 }
 
 /** The typed columns of a link, named as in the `links` table. */
-export interface LinkColumns {
-  merchant_ref: string;
-  stx_id: string | null;
-  history_status: string;
-  amount_cents: number;
-  currency: string;
-  reference: string;
-  payment_method: string;
-  paid_with: string | null;
-  is_final: number;
-  is_paid: number;
-  needs_shipping: number;
-  created_at: number;
-  updated_at: number;
-  origin: LinkOrigin;
-  desk_name: string | null;
-  search_text: string;
-}
-
-export function linkColumns(stored: StoredLink, shipped: ShipmentEntry | null, origin: LinkOrigin): LinkColumns {
+export function linkColumns(stored: StoredLink, shipped: ShipmentEntry | null, origin: LinkOrigin) {
   return {
     merchant_ref: stored.merchantRef,
     stx_id: stored.id,

@@ -12,6 +12,8 @@ test.describe.configure({ mode: 'parallel' });
 for (const size of SIZES) {
   for (const lang of LANGUAGES) {
     test(`every screen fits at ${size.width}×${size.height} in ${lang}`, async ({ page, bridge }) => {
+      // About 30 stops, each measured: on a loaded 2-core machine that takes longer than one test's default.
+      test.setTimeout(120_000);
       await page.setViewportSize(size);
       const links = await seedLinks(bridge);
       await switchLanguage(page, bridge, lang);

@@ -55,6 +55,27 @@ describe('the account is the truth: two desks on one account', () => {
     expect(status).toMatchObject({ ok: true, value: { sync: { backfill: { done: true }, fallback: { changedSince: null } } } });
   });
 
+  it("a basket made at desk A reaches desk B with its items, and B's overview adds up their VAT once paid", async () => {
+    const { a, b, simulator } = await twoDesks();
+    const basket = [
+      { itemId: 'coffee', name: 'Kaffee', quantity: 2, unitPriceCents: 280, vatRate: 19 },
+      { itemId: 'pretzel', name: 'Brezel', quantity: 3, unitPriceCents: 120, vatRate: 7 },
+    ];
+    const made = await createLink(a.call, { ...baseInput, amountCents: 920, reference: 'Basket at A', basket });
+    expect(made.basket).toEqual(basket);
+    await simulator.control.pay(made.id!, 'creditcard');
+    await b.core.sync.tick();
+    await b.core.sync.tick();
+    const atB = byReference(b.core, 'Basket at A');
+    expect(atB?.basket).toEqual(basket.map(({ itemId: _id, ...line }) => line));
+    const today = new Date(Date.parse(made.createdAt));
+    const day = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`;
+    expect(b.core.history.overview({ from: day, to: day }).currencies[0]?.vat).toEqual([
+      { rate: 19, grossCents: 560, netCents: 471, vatCents: 89 },
+      { rate: 7, grossCents: 360, netCents: 336, vatCents: 24 },
+    ]);
+  });
+
   it('falls back to another query form when the API refuses one, and says so in the history status', async () => {
     const { a, b, simulator } = await twoDesks();
     await b.core.sync.tick(); // backfill done

@@ -4,6 +4,8 @@ import { CreateLinkInputSchema } from '../../src/shared/link';
 import type { CreateLinkFormInput } from '../../src/shared/link';
 import {
   CreateSmartTransactionBodySchema,
+  SmartTransactionSchema,
+  basketLinesFromTransaction,
   buildCreateSmartTransactionBody,
   createPaymentLinkSafely,
   fieldsFromErrorDetails,
@@ -100,6 +102,51 @@ describe('buildCreateSmartTransactionBody', () => {
     const body = buildCreateSmartTransactionBody(input({ customer: { address: { city: 'Dresden' } } }), CONTEXT);
     expect(body.customer).toEqual({ contact: { address: { city: 'Dresden' } } });
     expect(body.application_context).not.toHaveProperty('return_urls');
+  });
+});
+
+describe('the basket on the wire', () => {
+  const basket = [
+    { itemId: 'coffee', name: 'Kaffee', quantity: 2, unitPriceCents: 280, vatRate: 19 as const },
+    { name: 'Betrag', quantity: 1, unitPriceCents: 1000, vatRate: 0 as const },
+  ];
+
+  it('sends the lines as secuconnect article products whose total is basket_info.sum', () => {
+    const body = CreateSmartTransactionBodySchema.parse(buildCreateSmartTransactionBody(input({ amountCents: 1560, basket }), CONTEXT));
+    expect(body.basket_info.sum).toBe(1560);
+    expect(body.basket).toEqual({
+      products: [
+        { id: 1, item_type: 'article', desc: 'Kaffee', quantity: 2, priceOne: 280, tax: 19 },
+        { id: 2, item_type: 'article', desc: 'Betrag', quantity: 1, priceOne: 1000, tax: 0 },
+      ],
+    });
+  });
+
+  it('refuses a basket whose total is not the amount, before anything is sent', () => {
+    expect(CreateLinkInputSchema.safeParse({ ...input(), amountCents: 1500, basket }).success).toBe(false);
+  });
+
+  it('sends no basket for a plain amount', () => {
+    expect(buildCreateSmartTransactionBody(input(), CONTEXT)).not.toHaveProperty('basket');
+  });
+
+  const transaction = (products: unknown) => SmartTransactionSchema.parse({ id: 'STX_1', status: 'created', basket: { type: 'default', products } });
+
+  it("reads another desk's or a shop's articles back as lines (tax missing reads as 0 %)", () => {
+    expect(basketLinesFromTransaction(transaction([
+      { id: 1, item_type: 'article', desc: 'Brezel', quantity: 3, priceOne: 120, tax: 7 },
+      { id: 2, desc: 'Sticker', quantity: 1, priceOne: 50 },
+    ]))).toEqual([
+      { name: 'Brezel', quantity: 3, unitPriceCents: 120, vatRate: 7 },
+      { name: 'Sticker', quantity: 1, unitPriceCents: 50, vatRate: 0 },
+    ]);
+  });
+
+  it('leaves out a basket it cannot show faithfully: coupons, shipping, unreadable products', () => {
+    expect(basketLinesFromTransaction(transaction([{ item_type: 'coupon', desc: '-10 %', quantity: 1, priceOne: -100 }]))).toBeUndefined();
+    expect(basketLinesFromTransaction(transaction([{ desc: 'no quantity', priceOne: 100 }]))).toBeUndefined();
+    expect(basketLinesFromTransaction(transaction([]))).toBeUndefined();
+    expect(basketLinesFromTransaction(SmartTransactionSchema.parse({ id: 'STX_2', status: 'created' }))).toBeUndefined();
   });
 });
 

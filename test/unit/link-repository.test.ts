@@ -227,7 +227,6 @@ describe('link repository: filters, sort, paging, totals', () => {
     const history = await filled();
     expect(history.countWaiting()).toBe(1);
     expect(refs(history.unfinishedCreates())).toEqual(['e']);
-    expect(refs(history.nonFinal())).toEqual(['b', 'e']);
     const now = new Date(2026, 10, 20);
     expect(refs(history.expired(14, now))).toEqual(['b']);
     expect(history.countExpired(14, now)).toBe(1);

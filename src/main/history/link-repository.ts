@@ -78,8 +78,6 @@ export interface LinkRepository {
   getById(stxId: string): LinkRecord | undefined;
   /** Filtered, sorted, paged, with totals, all in SQL. */
   query(q: HistoryQueryInput): HistoryQueryResult;
-  /** Links whose status is not final yet (the watcher's work list), oldest first. */
-  nonFinal(): LinkRecord[];
   /** Links recorded before their create request whose answer never arrived. */
   unfinishedCreates(): LinkRecord[];
   /** Links waiting for payment (created, not final). */
@@ -583,10 +581,6 @@ class SqliteLinkRepository implements LinkRepository {
           SUM(CASE WHEN l.is_paid = 1 THEN l.amount_cents ELSE 0 END) AS paid, SUM(l.refunded_cents) AS refunded
         ${from} GROUP BY l.currency ORDER BY l.currency`)
       .all(...params).map(totalFromRow);
-  }
-
-  nonFinal(): LinkRecord[] {
-    return this.guarded(() => this.readRows(() => this.sql(`SELECT ${LINK_COLUMNS} FROM links l WHERE l.is_final = 0 AND l.damaged = 0 ORDER BY l.id`).all()));
   }
 
   unfinishedCreates(): LinkRecord[] {

@@ -89,7 +89,10 @@ export interface LinkRepository {
   overview(query: OverviewQuery): Overview;
   /** Damage found at open or since; can change after open (background check, rows read later). */
   readonly recovery: HistoryRecovery | null;
-  /** Rows kept aside because their checksum failed (to be fetched again from the account), with the STX id from the row's typed column (readable when the record is not). */
+  /**
+   * Rows kept aside because their checksum failed (to be fetched again from the account), with
+   * the STX id from the row's typed column (readable when the record is not).
+   */
   damagedLinks(): Array<{ merchantRef: string; stxId: string | null }>;
   /** Settles when the background check of a large database has finished. */
   readonly checked: Promise<void>;
@@ -185,52 +188,68 @@ const firstIdAt = (ms: number): number => ms * IDS_PER_MS;
 const notFound = () => new AppFailure({ code: 'link.not_found', message: 'Link Desk has no payment link with this reference.' });
 const closed = () => new AppFailure({ code: 'history.io', message: 'The payment link history is closed.' });
 
-/** Prepared statements of one database connection (a rebuilt database gets new ones). */
+/** Statements of one database connection, each prepared when first used (a rebuilt database gets new ones). */
 class Statements {
-  readonly byRef: StatementSync;
-  readonly byStx: StatementSync;
-  readonly insertLink: StatementSync;
-  readonly updateLink: StatementSync;
-  readonly insertSearch: StatementSync;
-  readonly deleteSearch: StatementSync;
-  readonly insertRefund: StatementSync;
-  readonly insertShipment: StatementSync;
-  readonly refunds: StatementSync;
-  readonly latestShipment: StatementSync;
-  readonly markDamaged: StatementSync;
-  readonly lastIdIn: StatementSync;
-  readonly damagedByRef: StatementSync;
-  readonly deleteLink: StatementSync;
-  readonly moveLink: StatementSync;
+  private readonly prepared = new Map<string, StatementSync>();
 
-  constructor(readonly db: DatabaseSync, readonly deskId: string) {
-    this.byRef = db.prepare(`SELECT ${LINK_COLUMNS} FROM links l WHERE l.merchant_ref = ? AND l.damaged = 0`);
-    this.byStx = db.prepare(`SELECT ${LINK_COLUMNS} FROM links l WHERE l.stx_id = ? AND l.damaged = 0 LIMIT 1`);
-    this.insertLink = db.prepare(`
+  constructor(readonly db: DatabaseSync, readonly deskId: string) {}
+
+  /** The statement for `text`, prepared once and kept for the next call with the same SQL. */
+  sql(text: string): StatementSync {
+    let statement = this.prepared.get(text);
+    if (!statement) {
+      if (this.prepared.size >= PREPARED_UP_TO) this.prepared.clear();
+      this.prepared.set(text, (statement = this.db.prepare(text)));
+    }
+    return statement;
+  }
+
+  isPrepared(text: string): boolean {
+    return this.prepared.has(text);
+  }
+
+  get byRef(): StatementSync {
+    return this.sql(`SELECT ${LINK_COLUMNS} FROM links l WHERE l.merchant_ref = ? AND l.damaged = 0`);
+  }
+  get byStx(): StatementSync {
+    return this.sql(`SELECT ${LINK_COLUMNS} FROM links l WHERE l.stx_id = ? AND l.damaged = 0 LIMIT 1`);
+  }
+  get insertLink(): StatementSync {
+    return this.sql(`
       INSERT INTO links (id, merchant_ref, stx_id, history_status, amount_cents, currency, reference,
         payment_method, paid_with, is_final, is_paid, needs_shipping, created_at, updated_at, paid_at, refunded_cents,
         has_shipment, origin, desk_name, record, checksum)
       VALUES (:id, :merchant_ref, :stx_id, :history_status, :amount_cents, :currency, :reference,
         :payment_method, :paid_with, :is_final, :is_paid, :needs_shipping, :created_at, :updated_at, :paid_at, 0, 0, :origin, :desk_name, :record, :checksum)`);
-    this.updateLink = db.prepare(`
+  }
+  get updateLink(): StatementSync {
+    return this.sql(`
       UPDATE links SET stx_id = :stx_id, history_status = :history_status,
         amount_cents = :amount_cents, currency = :currency, reference = :reference, payment_method = :payment_method,
         paid_with = :paid_with, is_final = :is_final, is_paid = :is_paid, needs_shipping = :needs_shipping,
         created_at = :created_at, updated_at = :updated_at, paid_at = COALESCE(paid_at, :paid_at),
         refunded_cents = :refunded_cents, has_shipment = :has_shipment, origin = :origin, desk_name = :desk_name, record = :record, checksum = :checksum
       WHERE id = :id`);
-    this.insertSearch = db.prepare('INSERT INTO links_search (rowid, text) VALUES (?, ?)');
-    this.deleteSearch = db.prepare('DELETE FROM links_search WHERE rowid = ?');
-    this.insertRefund = db.prepare('INSERT INTO refunds (link_id, at, amount_cents, reason, answer) VALUES (?, ?, ?, ?, ?)');
-    this.insertShipment = db.prepare('INSERT INTO shipments (link_id, at, carrier, tracking_id, invoice_number) VALUES (?, ?, ?, ?, ?)');
-    this.refunds = db.prepare('SELECT at, amount_cents, reason, answer FROM refunds WHERE link_id = ? ORDER BY at, id');
-    this.latestShipment = db.prepare('SELECT at, carrier, tracking_id, invoice_number FROM shipments WHERE link_id = ? ORDER BY at DESC, id DESC LIMIT 1');
-    this.markDamaged = db.prepare('UPDATE links SET damaged = 1 WHERE id = ?');
-    this.damagedByRef = db.prepare('SELECT id FROM links WHERE merchant_ref = ? AND damaged = 1');
-    this.deleteLink = db.prepare('DELETE FROM links WHERE id = ?');
-    this.lastIdIn = db.prepare('SELECT max(id) AS max FROM links WHERE id >= ? AND id < ?');
-    this.moveLink = db.prepare('UPDATE links SET id = ? WHERE id = ?');
   }
+  get insertSearch(): StatementSync { return this.sql('INSERT INTO links_search (rowid, text) VALUES (?, ?)'); }
+  get deleteSearch(): StatementSync { return this.sql('DELETE FROM links_search WHERE rowid = ?'); }
+  get insertRefund(): StatementSync {
+    return this.sql('INSERT INTO refunds (link_id, at, amount_cents, reason, answer) VALUES (?, ?, ?, ?, ?)');
+  }
+  get insertShipment(): StatementSync {
+    return this.sql('INSERT INTO shipments (link_id, at, carrier, tracking_id, invoice_number) VALUES (?, ?, ?, ?, ?)');
+  }
+  get refunds(): StatementSync {
+    return this.sql('SELECT at, amount_cents, reason, answer FROM refunds WHERE link_id = ? ORDER BY at, id');
+  }
+  get latestShipment(): StatementSync {
+    return this.sql('SELECT at, carrier, tracking_id, invoice_number FROM shipments WHERE link_id = ? ORDER BY at DESC, id DESC LIMIT 1');
+  }
+  get markDamaged(): StatementSync { return this.sql('UPDATE links SET damaged = 1 WHERE id = ?'); }
+  get damagedByRef(): StatementSync { return this.sql('SELECT id FROM links WHERE merchant_ref = ? AND damaged = 1'); }
+  get deleteLink(): StatementSync { return this.sql('DELETE FROM links WHERE id = ?'); }
+  get lastIdIn(): StatementSync { return this.sql('SELECT max(id) AS max FROM links WHERE id >= ? AND id < ?'); }
+  get moveLink(): StatementSync { return this.sql('UPDATE links SET id = ? WHERE id = ?'); }
 
   /** The row id for a link created at `ms` (inside the caller's transaction). */
   newId(ms: number): number {
@@ -247,7 +266,6 @@ class SqliteLinkRepository implements LinkRepository {
   private recoveryState: HistoryRecovery | null;
   private readonly chains = new Map<string, Promise<unknown>>();
   private isClosed = false;
-  private prepared = new Map<string, StatementSync>();
   private cancelCheck = (): void => undefined;
   checked: Promise<void> = Promise.resolve();
 
@@ -294,22 +312,11 @@ class SqliteLinkRepository implements LinkRepository {
     const rebuilt = rebuildFromDamaged(this.path, { dir: this.options.dir, now: this.now, restoreRow: rowRestorer(this.options.deskId) }, this.db);
     this.db = rebuilt.db;
     this.statements = new Statements(this.db, this.options.deskId);
-    this.prepared = new Map();
     this.noteDamage(rebuilt.damage);
   }
 
-  /** A prepared statement of the current connection, kept for the next query with the same SQL. */
-  private sql(text: string): StatementSync {
-    let statement = this.prepared.get(text);
-    if (!statement) {
-      if (this.prepared.size >= PREPARED_UP_TO) this.prepared.clear();
-      this.prepared.set(text, (statement = this.db.prepare(text)));
-    }
-    return statement;
-  }
-
   private count(text: string, ...params: SQLInputValue[]): number {
-    return CountRowSchema.parse(this.sql(text).get(...params)).count;
+    return CountRowSchema.parse(this.statements.sql(text).get(...params)).count;
   }
 
   /** A row whose record fails its checksum or schema: kept aside (flagged, not deleted) and reported. */
@@ -539,16 +546,16 @@ class SqliteLinkRepository implements LinkRepository {
   private termsStartingWith(token: string): string[] | null {
     const lookup = `SELECT term FROM temp.links_terms WHERE term >= ? AND term < ? LIMIT ${EXACT_TERMS_UP_TO + 1}`;
     // fts5vocab lists the index's terms: a temp table, so it needs no migration (one per connection).
-    if (!this.prepared.has(lookup)) this.db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.links_terms USING fts5vocab(main, 'links_search', 'row')");
+    if (!this.statements.isPrepared(lookup)) this.db.exec("CREATE VIRTUAL TABLE IF NOT EXISTS temp.links_terms USING fts5vocab(main, 'links_search', 'row')");
     // The first string after every one that starts with `token` (which is [0-9a-z]+).
     const after = token.slice(0, -1) + String.fromCharCode(token.charCodeAt(token.length - 1) + 1);
-    const terms = this.sql(lookup).all(token, after).map((row) => TermRowSchema.parse(row).term);
+    const terms = this.statements.sql(lookup).all(token, after).map((row) => TermRowSchema.parse(row).term);
     return terms.length > EXACT_TERMS_UP_TO ? null : terms;
   }
 
   private page(from: string, params: SQLInputValue[], q: HistoryQuery, direction: string, order?: string): LinkRecord[] {
     const orderBy = order ?? (q.sort.field === 'createdAt' ? `l.id ${direction}` : `${SORT_SQL[q.sort.field]} ${direction}, l.id ${direction}`);
-    return this.readRows(() => this.sql(`SELECT ${LINK_COLUMNS} ${from} ORDER BY ${orderBy} LIMIT ? OFFSET ?`).all(...params, q.limit, q.offset));
+    return this.readRows(() => this.statements.sql(`SELECT ${LINK_COLUMNS} ${from} ORDER BY ${orderBy} LIMIT ? OFFSET ?`).all(...params, q.limit, q.offset));
   }
 
   /** Totals from the per-day table: a few thousand rows at most, whatever the history's size. */
@@ -568,7 +575,7 @@ class SqliteLinkRepository implements LinkRepository {
       params.push(...statuses);
     }
     const paid = PAID_STATUSES.map((status) => `'${status}'`).join(', ');
-    return this.sql(`
+    return this.statements.sql(`
         SELECT currency, SUM(links) AS count, SUM(amount_cents) AS amount,
           SUM(CASE WHEN history_status IN (${paid}) THEN amount_cents ELSE 0 END) AS paid, SUM(refunded_cents) AS refunded
         FROM link_days WHERE ${where.join(' AND ')} GROUP BY currency HAVING SUM(links) > 0 ORDER BY currency`)
@@ -576,7 +583,7 @@ class SqliteLinkRepository implements LinkRepository {
   }
 
   private totalsByRow(from: string, params: SQLInputValue[]): HistoryCurrencyTotal[] {
-    return this.sql(`
+    return this.statements.sql(`
         SELECT l.currency AS currency, COUNT(*) AS count, SUM(l.amount_cents) AS amount,
           SUM(CASE WHEN l.is_paid = 1 THEN l.amount_cents ELSE 0 END) AS paid, SUM(l.refunded_cents) AS refunded
         ${from} GROUP BY l.currency ORDER BY l.currency`)
@@ -585,7 +592,7 @@ class SqliteLinkRepository implements LinkRepository {
 
   unfinishedCreates(): LinkRecord[] {
     return this.guarded(() =>
-      this.readRows(() => this.sql(`SELECT ${LINK_COLUMNS} FROM links l WHERE l.is_final = 0 AND l.history_status = 'creating' AND l.damaged = 0 ORDER BY l.id`).all()),
+      this.readRows(() => this.statements.sql(`SELECT ${LINK_COLUMNS} FROM links l WHERE l.is_final = 0 AND l.history_status = 'creating' AND l.damaged = 0 ORDER BY l.id`).all()),
     );
   }
 
@@ -604,7 +611,7 @@ class SqliteLinkRepository implements LinkRepository {
   expired(expiryDays: number, now: Date): LinkRecord[] {
     const filter = this.expiredWhere(expiryDays, now);
     if (!filter) return [];
-    return this.guarded(() => this.readRows(() => this.sql(`SELECT ${LINK_COLUMNS} FROM links l WHERE ${filter.sql} ORDER BY id`).all(filter.before)));
+    return this.guarded(() => this.readRows(() => this.statements.sql(`SELECT ${LINK_COLUMNS} FROM links l WHERE ${filter.sql} ORDER BY id`).all(filter.before)));
   }
 
   countExpired(expiryDays: number, now: Date): number {
@@ -615,7 +622,7 @@ class SqliteLinkRepository implements LinkRepository {
 
   syncState(accountKey: string): unknown {
     return this.guarded(() => {
-      const row = this.sql('SELECT state FROM sync_state WHERE account_key = ?').get(accountKey) as { state?: unknown } | undefined;
+      const row = this.statements.sql('SELECT state FROM sync_state WHERE account_key = ?').get(accountKey) as { state?: unknown } | undefined;
       if (typeof row?.state !== 'string') return null;
       try {
         return JSON.parse(row.state) as unknown;
@@ -627,13 +634,13 @@ class SqliteLinkRepository implements LinkRepository {
 
   saveSyncState(accountKey: string, state: unknown): void {
     this.guarded(() =>
-      this.sql('INSERT INTO sync_state (account_key, state) VALUES (?, ?) ON CONFLICT (account_key) DO UPDATE SET state = excluded.state').run(accountKey, JSON.stringify(state)),
+      this.statements.sql('INSERT INTO sync_state (account_key, state) VALUES (?, ?) ON CONFLICT (account_key) DO UPDATE SET state = excluded.state').run(accountKey, JSON.stringify(state)),
     );
   }
 
   damagedLinks(): Array<{ merchantRef: string; stxId: string | null }> {
     return this.guarded(() =>
-      this.sql('SELECT merchant_ref, stx_id FROM links WHERE damaged = 1').all().map((row) => {
+      this.statements.sql('SELECT merchant_ref, stx_id FROM links WHERE damaged = 1').all().map((row) => {
         const parsed = DamagedRowSchema.parse(row);
         return { merchantRef: parsed.merchant_ref, stxId: parsed.stx_id };
       }),

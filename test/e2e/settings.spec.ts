@@ -99,17 +99,26 @@ test('without a reachable keychain the screen says so and offers no secret field
   }
 });
 
-test('a page on another origin cannot change anything through the bridge', async ({ page, bridge }) => {
-  // Any other origin will do; localhost:<port> is one the browser treats as foreign to 127.0.0.1:<port>.
-  await page.goto(bridge.url.replace('127.0.0.1', 'localhost'));
-  await page.evaluate(async (target) => {
-    const settings = { environment: 'live', customBaseUrl: '', clientId: 'attacker', contractId: '', merchantName: '', paymentLanguage: 'de', uiLanguage: 'system',
-      returnUrls: { success: '', error: '', abort: '' }, emailTemplates: { de: { subject: 'x', body: 'x' }, en: { subject: 'x', body: 'x' } }, sound: true, linkExpiryDays: 0 };
-    // A "simple" request needs no CORS preflight, so it reaches the server: the Origin check must stop it.
-    await fetch(`${target}ipc/settings.save`, { method: 'POST', mode: 'no-cors', body: JSON.stringify({ settings }), headers: { 'content-type': 'text/plain' } }).catch(() => undefined);
-  }, bridge.url);
-  const stored = await bridge.core.dispatch('settings.get', { url: bridge.url, isTopFrame: true }, {});
-  expect(stored).toMatchObject({ ok: true, value: { settings: { environment: 'demo', clientId: '' } } });
+test('a page on another origin cannot change anything through the bridge', async ({ bridge }) => {
+  const view = await bridge.core.dispatch('settings.get', { url: bridge.url, isTopFrame: true }, {});
+  expect(view.ok).toBe(true);
+  // A complete, valid change: refused only because of where it comes from.
+  const settings = { ...(view.ok ? (view.value as { settings: object }).settings : {}), clientId: 'attacker' };
+  const save = (origin: string, contentType = 'application/json') => fetch(`${bridge.url}ipc/settings.save`, {
+    method: 'POST',
+    headers: { 'content-type': contentType, origin },
+    body: JSON.stringify({ settings }),
+  });
+  expect((await save('http://evil.example')).status).toBe(403);
+  // A "simple" request, which a browser sends cross-origin without a CORS preflight: refused as well.
+  expect((await save('http://evil.example', 'text/plain')).status).toBeGreaterThanOrEqual(400);
+  const unchanged = await bridge.core.dispatch('settings.get', { url: bridge.url, isTopFrame: true }, {});
+  expect(unchanged).toMatchObject({ ok: true, value: { settings: { clientId: '' } } });
+  // The same request from the app's own page goes through, so the origin was what stopped it.
+  const own = await save(new URL(bridge.url).origin);
+  expect(own.status).toBe(200);
+  const changed = await bridge.core.dispatch('settings.get', { url: bridge.url, isTopFrame: true }, {});
+  expect(changed).toMatchObject({ ok: true, value: { settings: { clientId: 'attacker' } } });
 });
 
 test('"Test connection" logs in with the saved settings and says plainly what is wrong', async ({ page }) => {

@@ -106,7 +106,8 @@ test('a page on another origin cannot change anything through the bridge', async
   const settings = { ...(view.ok ? (view.value as { settings: object }).settings : {}), clientId: 'attacker' };
   const save = (origin: string, contentType = 'application/json') => fetch(`${bridge.url}ipc/settings.save`, {
     method: 'POST',
-    headers: { 'content-type': contentType, origin },
+    // The headers the app's page sends (src/web-bridge/preload.ts): all but the origin as the app would.
+    headers: { 'content-type': contentType, origin, 'x-link-desk-frame': 'top', 'x-link-desk-window': 'main' },
     body: JSON.stringify({ settings }),
   });
   expect((await save('http://evil.example')).status).toBe(403);
@@ -117,6 +118,7 @@ test('a page on another origin cannot change anything through the bridge', async
   // The same request from the app's own page goes through, so the origin was what stopped it.
   const own = await save(new URL(bridge.url).origin);
   expect(own.status).toBe(200);
+  expect(await own.json()).toMatchObject({ ok: true });
   const changed = await bridge.core.dispatch('settings.get', { url: bridge.url, isTopFrame: true }, {});
   expect(changed).toMatchObject({ ok: true, value: { settings: { clientId: 'attacker' } } });
 });

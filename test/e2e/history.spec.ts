@@ -377,3 +377,25 @@ test('expired unpaid links are flagged and cancelled in one action', async ({ pa
   await expect(row(page, fresh).getByTestId('row-status')).toHaveText('Waiting for payment');
   await expect(page.getByTestId('expired-notice')).toHaveCount(0);
 });
+
+test('a search with more than 5,000 matches shows its count and says why the sums are missing', async ({ page, bridge }) => {
+  const template = await createLink(bridge, { amountCents: 500, reference: 'Bulk 0' });
+  const created = Date.parse(template.createdAt);
+  const copies = Array.from({ length: 5_001 }, (_, i) => ({
+    ...template,
+    merchantRef: `${template.merchantRef.slice(0, 12)}bulk${String(i).padStart(18, '0')}`,
+    id: null,
+    reference: `Bulk ${i + 1}`,
+    createdAt: new Date(created - (i + 1) * 1000).toISOString(),
+  }));
+  await bridge.core.history.insertMany(copies);
+  await openHistory(page);
+  await page.getByRole('searchbox', { name: 'Search' }).fill('Bulk');
+  await expect(page.getByTestId('history-showing')).toHaveText(/of 5,002$/);
+  await expect(page.getByTestId('history-totals-skipped')).toHaveText('Sums are shown for searches with up to 5,000 links. Narrow the search to see them.');
+  await expect(page.getByTestId('history-totals')).toHaveCount(0);
+  // Narrowed: the sums are back.
+  await page.getByRole('searchbox', { name: 'Search' }).fill('Bulk 4711');
+  await expect(page.getByTestId('history-totals')).toContainText('EUR');
+  await expect(page.getByTestId('history-totals-skipped')).toHaveCount(0);
+});

@@ -188,6 +188,7 @@ export const de = {
   'overview.vat.vat': 'MwSt.',
   'overview.vat.without_items': 'Bezahlt ohne Artikel (MwSt. unbekannt): {{amount}}',
   'basket.line': '{{quantity}} × {{name}}',
+  'history.totals.skipped': 'Summen gibt es für Suchen mit bis zu 5.000 Links. Grenzen Sie die Suche ein, um sie zu sehen.',
   'basket.items': 'Schnellartikel',
   'basket.title': 'Warenkorb',
   'basket.less': '{{name}}: eins weniger',

@@ -194,6 +194,7 @@ export const en = {
   'overview.vat.vat': 'VAT',
   'overview.vat.without_items': 'Paid without items (VAT not known): {{amount}}',
   'basket.line': '{{quantity}} × {{name}}',
+  'history.totals.skipped': 'Sums are shown for searches with up to 5,000 links. Narrow the search to see them.',
   'basket.items': 'Quick-pick items',
   'basket.title': 'Basket',
   'basket.less': '{{name}}: one less',

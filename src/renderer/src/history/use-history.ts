@@ -38,7 +38,8 @@ export interface HistoryState {
   setOffset: (offset: number) => void;
   items: LinkRecord[];
   total: number;
-  totals: HistoryCurrencyTotal[];
+  /** Per currency; null when main left the sums out (a search with too many matches). */
+  totals: HistoryCurrencyTotal[] | null;
   /** True until the first answer for the current filters arrived. */
   loading: boolean;
   stale: boolean;
@@ -67,7 +68,7 @@ export function useHistory(initialFilters: Partial<HistoryFilters> = {}): Histor
   const [filters, setFiltersState] = useState<HistoryFilters>(() => ({ ...NO_FILTERS, ...initialFilters }));
   const [sort, setSort] = useState<HistorySort>({ field: 'createdAt', direction: 'desc' });
   const [offset, setOffset] = useState(0);
-  const [page, setPage] = useState<{ items: LinkRecord[]; total: number; totals: HistoryCurrencyTotal[] } | null>(null);
+  const [page, setPage] = useState<{ items: LinkRecord[]; total: number; totals: HistoryCurrencyTotal[] | null } | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [loadedKey, setLoadedKey] = useState<string | null>(null);
   const [reloadToken, setReloadToken] = useState(0);
@@ -114,7 +115,7 @@ export function useHistory(initialFilters: Partial<HistoryFilters> = {}): Histor
           setOffset(Math.floor((total - 1) / PAGE_SIZE) * PAGE_SIZE);
           return;
         }
-        setPage({ items, total, totals: totals ?? [] });
+        setPage({ items, total, totals: totals ?? null });
         visible.current = new Set(items.map((item) => item.merchantRef));
         setError(null);
       } else {
@@ -182,7 +183,7 @@ export function useHistory(initialFilters: Partial<HistoryFilters> = {}): Histor
     setOffset,
     items: page?.items ?? [],
     total: page?.total ?? 0,
-    totals: page?.totals ?? [],
+    totals: page ? page.totals : [],
     loading: page === null && error === null,
     /** The list on screen is for older filters while the new answer is on its way. */
     stale: loadedKey !== queryKey,

@@ -252,7 +252,10 @@ export function HistoryScreen({ view, onOpenLink, onNewLink, onCreateAgain, init
                 {t('history.page.next')} ›
               </button>
             </nav>
-            {history.totals.length > 0 && (
+            {history.totals === null && history.total > 0 && (
+              <p className="muted small history-totals-note" data-testid="history-totals-skipped">{t('history.totals.skipped')}</p>
+            )}
+            {history.totals !== null && history.totals.length > 0 && (
               <dl className="history-totals" aria-label={t('history.totals')} data-testid="history-totals">
                 {history.totals.map((row) => (
                   <div key={row.currency} className="totals-row" data-currency={row.currency}>

@@ -95,8 +95,8 @@ describe('CSV export', () => {
       'Merchant reference',
       'Payment link',
       'Items',
-      'VAT 19 %',
-      'VAT 7 %',
+      'VAT 19%',
+      'VAT 7%',
     ]);
     expect(rows[1]?.slice(0, 5)).toEqual(['2024-12-31 13:05:09', '2025-01-01 08:00:00', 'Paid', '1234.50', 'EUR']);
     expect(rows[1]?.[9]).toBe('5.00');

@@ -76,7 +76,7 @@ describe('payment receipt', () => {
     it('says it in English for an English payment page', () => {
       const receipt = buildReceipt({ ...basket, language: 'en' }, 'Café Sonne');
       expect(receipt.items[0]).toEqual({ label: '2 × Kaffee', value: '€7.00' });
-      expect(receipt.vat.map((line) => `${line.label}: ${line.value}`)).toEqual(['contains 19 % VAT: €1.12', 'contains 7 % VAT: €0.26']);
+      expect(receipt.vat.map((line) => `${line.label}: ${line.value}`)).toEqual(['contains 19% VAT: €1.12', 'contains 7% VAT: €0.26']);
     });
 
     it('puts the items and the VAT into the e-mail text, before the details', () => {

@@ -153,7 +153,6 @@ export const de = {
   'settings.quickItems.name': 'Bezeichnung',
   'settings.quickItems.price': 'Preis',
   'settings.quickItems.vat': 'MwSt.',
-  'settings.quickItems.vatRate': '{{rate}} %',
   'settings.quickItems.row': 'Artikel {{number}}',
   'settings.quickItems.rowWithKey': 'Artikel {{number}}, Taste {{number}}',
   'settings.quickItems.moveUp': 'Nach oben',

@@ -104,7 +104,7 @@ export function BasketPanel({ items, basket, onBasketChange, onItem, currency, l
             <strong data-testid="basket-total">{money(total)}</strong>
           </p>
           <p className="basket-vat-split muted small">
-            {vatSplit(basket).map((share) => t('basket.contains_vat', { rate: share.rate, amount: money(share.vatCents) })).join(' · ')}
+            {vatSplit(basket).filter((share) => share.vatCents !== 0).map((share) => t('basket.contains_vat', { rate: share.rate, amount: money(share.vatCents) })).join(' · ')}
           </p>
         </div>
       )}

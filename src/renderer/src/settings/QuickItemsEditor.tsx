@@ -142,7 +142,7 @@ export function QuickItemsEditor({ items, errors, onChange, onErrorsChange }: Qu
                         const rate = VatRateSchema.safeParse(Number(e.target.value));
                         if (rate.success) change(index, { vatRate: rate.data });
                       }}>
-                      {VAT_RATES.map((rate) => <option key={rate} value={rate}>{t('settings.quickItems.vatRate', { rate })}</option>)}
+                      {VAT_RATES.map((rate) => <option key={rate} value={rate}>{t('basket.rate', { rate })}</option>)}
                     </select>
                   )}
                 </Field>

@@ -95,3 +95,21 @@ test('without items the amount works as before; an unreadable typed amount is no
   expect(record.amountCents).toBe(700);
   expect(record.basket).toBeUndefined();
 });
+
+test('a basket stops at 50 lines and says so, instead of failing the link at Enter', async ({ page }) => {
+  await page.getByTestId('pick-item').filter({ hasText: 'Kaffee' }).click();
+  const free = page.getByLabel('Free amount');
+  for (let i = 1; i < 50; i++) {
+    await free.fill(String(i));
+    await free.press('Enter');
+  }
+  const lines = page.getByTestId('basket').locator('li');
+  await expect(lines).toHaveCount(50);
+  await free.fill('1');
+  await free.press('Enter');
+  await expect(page.getByTestId('basket-error')).toHaveText('A basket holds at most 50 lines.');
+  await expect(lines).toHaveCount(50);
+  // Taking a line off makes room again, and the message goes.
+  await page.getByRole('button', { name: 'Remove Kaffee' }).click();
+  await expect(page.getByTestId('basket-error')).toHaveCount(0);
+});

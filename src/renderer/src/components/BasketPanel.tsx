@@ -24,13 +24,15 @@ export interface BasketPanelProps {
   locale: UiLocale;
   /** The name a free line gets, in the payment page's language (the payer reads it). */
   freeLineName: string;
+  /** What is wrong with the basket as a whole (too many lines), already in words. */
+  error?: string | undefined;
 }
 
 /**
  * The counter's quick-pick buttons and the basket they fill: quantities, a free line for an
  * amount typed at the till, the total and the VAT it contains. The amount field shows the total.
  */
-export function BasketPanel({ items, basket, onBasketChange, onItem, currency, locale, freeLineName }: BasketPanelProps) {
+export function BasketPanel({ items, basket, onBasketChange, onItem, currency, locale, freeLineName, error }: BasketPanelProps) {
   const { t, tKey } = useI18n();
   const [freeText, setFreeText] = useState('');
   const [freeError, setFreeError] = useState<string | null>(null);
@@ -108,6 +110,7 @@ export function BasketPanel({ items, basket, onBasketChange, onItem, currency, l
           </p>
         </div>
       )}
+      {error && <p className="field-error" role="alert" data-testid="basket-error">{error}</p>}
       {basket.length > 0 && (
         <div className="basket-free">
           <label htmlFor="basket-free-amount" className="small">{t('basket.free_amount')}</label>

@@ -17,7 +17,7 @@ import { useWarmUp } from '../use-warm-up';
 import { listFormat, type PlainKey } from '../../../shared/i18n';
 import { CREATE_LINK_LIMITS } from '../schema-limits';
 import { BasketPanel } from '../components/BasketPanel';
-import { QUICK_ITEM_KEYS, addItem, basketTotalCents, type BasketLine, type QuickItem } from '../../../shared/basket';
+import { MAX_BASKET_LINES, QUICK_ITEM_KEYS, addItem, basketTotalCents, type BasketLine, type QuickItem } from '../../../shared/basket';
 import { amountToInput, parseAmount } from '../../../shared/money';
 import { translator } from '../../../shared/i18n';
 
@@ -72,6 +72,7 @@ const FIELD_LABELS: Record<string, PlainKey> = {
   'returnUrls.success': 'settings.returnUrls.success',
   'returnUrls.error': 'settings.returnUrls.error',
   'returnUrls.abort': 'settings.returnUrls.abort',
+  basket: 'basket.title',
 };
 
 
@@ -148,10 +149,18 @@ export function NewLinkScreen({ draft, onDraftChange, onCreated, focusToken, onO
 
   useShortcuts({ Enter: () => void submit() });
 
-  const setBasket = (basket: BasketLine[]) => update((d) => {
-    d.basket = basket;
-    d.amountText = '';
-  }, 'amountCents');
+  const setBasket = (basket: BasketLine[]) => {
+    // Past the limit the schema would refuse the whole link at Enter: say so now and keep the basket.
+    if (basket.length > MAX_BASKET_LINES) {
+      setErrors((current) => ({ ...current, basket: 'basket.too_many_lines' }));
+      return;
+    }
+    if (errors['basket']) setErrors(({ basket: _dropped, ...rest }) => rest);
+    update((d) => {
+      d.basket = basket;
+      d.amountText = '';
+    }, 'amountCents');
+  };
   const freeLineName = translator(draft.language)('basket.free_line');
   /** An item into the basket; an amount typed before the first item goes in as a free line, not lost. */
   const pickItem = (item: QuickItem) => {
@@ -229,7 +238,7 @@ export function NewLinkScreen({ draft, onDraftChange, onCreated, focusToken, onO
       <section className="card new-main">
         {(quickItems.length > 0 || draft.basket.length > 0) && (
           <BasketPanel items={quickItems} basket={draft.basket} onBasketChange={setBasket} onItem={pickItem}
-            currency={draft.currency} locale={lang} freeLineName={freeLineName} />
+            currency={draft.currency} locale={lang} freeLineName={freeLineName} error={fieldText('basket')} />
         )}
         {/* Focus or a key in the amount: a link is coming, main readies token and connection. */}
         <div className="amount-row" onFocus={warmUp} onKeyDown={warmUp}>

@@ -92,6 +92,19 @@ export function vatSplit(lines: ReadonlyArray<Pick<RecordedBasketLine, 'quantity
   });
 }
 
+/** The shares a receipt or a basket shows: those with VAT in them (a 0 % line has none to state). */
+export function vatContained(lines: ReadonlyArray<Pick<RecordedBasketLine, 'quantity' | 'unitPriceCents' | 'vatRate'>>): VatShare[] {
+  return vatSplit(lines).filter((share) => share.vatCents !== 0);
+}
+
+/** A free line starts at the standard rate (most counter sales); the basket lets the merchant change it. */
+export const FREE_LINE_VAT_RATE: VatRate = 19;
+
+/** An amount typed at the counter as a basket line, named for the payer (see {@link BasketLineSchema}). */
+export function freeLine(name: string, cents: number): BasketLine {
+  return { name, quantity: 1, unitPriceCents: cents, vatRate: FREE_LINE_VAT_RATE };
+}
+
 /**
  * Adds one of an item: a second tap on the same item raises its quantity instead of adding a line,
  * as on a till. Returns a new array (the renderer keeps the basket as state).

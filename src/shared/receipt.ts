@@ -1,5 +1,5 @@
 import { formatAmount } from './money';
-import { lineTotalCents, vatSplit } from './basket';
+import { lineTotalCents, vatContained } from './basket';
 import { formatCount, formatDateTime, translator, type UiLanguage } from './i18n';
 import { methodLabel } from './i18n/labels';
 import type { LinkRecord } from './link';
@@ -50,8 +50,7 @@ export function buildReceipt(record: ReceiptRecord, merchantName: string, paidAt
   const basket = record.basket ?? [];
   const money = (cents: number) => formatAmount(cents, record.currency, language);
   const items = basket.map((line) => ({ label: t('basket.line', { quantity: line.quantity, name: line.name }), value: money(lineTotalCents(line)) }));
-  const vat = vatSplit(basket)
-    .filter((share) => share.vatCents !== 0)
+  const vat = vatContained(basket)
     .map((share) => ({ label: t('receipt.vat', { rate: formatCount(share.rate, language) }), value: money(share.vatCents) }));
   return {
     language,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { vatSplit } from '../shared/basket';
+import { vatContained } from '../shared/basket';
 import type { SmartTransaction } from './types';
 
 /**
@@ -175,9 +175,7 @@ function basketPart(stx: SmartTransaction, language: PageLanguage): string {
   // A product without `tax` (a data file from before it was checked) has no share to show.
   const rated = products.flatMap((p) => (p.tax === undefined ? [] : [{ quantity: 1, unitPriceCents: lineTotal(p), vatRate: p.tax }]));
   const percent = new Intl.NumberFormat(language === 'de' ? 'de-DE' : 'en-GB');
-  const vat = vatSplit(rated)
-    .filter((share) => share.vatCents !== 0)
-    .map((share) => `<p>${escapeHtml(t.vat(percent.format(share.rate), formatMoney(share.vatCents, stx.basket_info.currency, language)))}</p>`);
+  const vat = vatContained(rated).map((share) => `<p>${escapeHtml(t.vat(percent.format(share.rate), formatMoney(share.vatCents, stx.basket_info.currency, language)))}</p>`);
   const head = `<th scope="col">${t.item}</th><th scope="col" class="num">${t.unitPrice}</th><th scope="col" class="num">${t.lineTotal}</th>`;
   return `<table class="items" aria-label="${t.items}">
 <thead><tr>${head}</tr></thead>

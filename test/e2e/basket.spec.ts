@@ -109,6 +109,7 @@ test('a basket stops at 50 lines and says so, instead of failing the link at Ent
   await free.press('Enter');
   await expect(page.getByTestId('basket-error')).toHaveText('A basket holds at most 50 lines.');
   await expect(lines).toHaveCount(50);
+  await expect(free).toHaveValue('1'); // what was typed is kept for when there is room
   // Taking a line off makes room again, and the message goes.
   await page.getByRole('button', { name: 'Remove Kaffee' }).click();
   await expect(page.getByTestId('basket-error')).toHaveCount(0);

@@ -4,8 +4,9 @@ import {
   VAT_RATES,
   basketTotalCents,
   changeQuantity,
+  freeLine,
   lineTotalCents,
-  vatSplit,
+  vatContained,
   type BasketLine,
   type QuickItem,
   type VatRate,
@@ -17,7 +18,8 @@ import '../basket.css';
 export interface BasketPanelProps {
   items: readonly QuickItem[];
   basket: readonly BasketLine[];
-  onBasketChange: (basket: BasketLine[]) => void;
+  /** False when the basket was refused (too many lines): what was typed stays in its field. */
+  onBasketChange: (basket: BasketLine[]) => boolean;
   /** An item button was pressed (the screen also binds keys 1–9 to the first nine). */
   onItem: (item: QuickItem) => void;
   currency: string;
@@ -44,7 +46,7 @@ export function BasketPanel({ items, basket, onBasketChange, onItem, currency, l
       setFreeError(parsed.reason);
       return;
     }
-    onBasketChange([...basket, { name: freeLineName, quantity: 1, unitPriceCents: parsed.cents, vatRate: 19 }]);
+    if (!onBasketChange([...basket, freeLine(freeLineName, parsed.cents)])) return;
     setFreeText('');
     setFreeError(null);
   };
@@ -56,7 +58,7 @@ export function BasketPanel({ items, basket, onBasketChange, onItem, currency, l
       addFreeLine();
     }
   };
-  const setVat = (index: number, vatRate: VatRate) => onBasketChange(basket.map((line, i) => (i === index ? { ...line, vatRate } : line)));
+  const setVat = (index: number, vatRate: VatRate) => void onBasketChange(basket.map((line, i) => (i === index ? { ...line, vatRate } : line)));
 
   const total = basketTotalCents(basket);
   return (
@@ -82,10 +84,10 @@ export function BasketPanel({ items, basket, onBasketChange, onItem, currency, l
                 <span className="basket-line-name">{line.name}</span>
                 <span className="basket-qty">
                   <button type="button" className="button secondary qty-button" aria-label={t('basket.less', { name: line.name })}
-                    onClick={() => onBasketChange(changeQuantity(basket, index, -1))}>−</button>
+                    onClick={() => void onBasketChange(changeQuantity(basket, index, -1))}>−</button>
                   <output aria-label={t('basket.quantity')} data-testid="basket-qty">{line.quantity}</output>
                   <button type="button" className="button secondary qty-button" aria-label={t('basket.more', { name: line.name })}
-                    onClick={() => onBasketChange(changeQuantity(basket, index, +1))}>+</button>
+                    onClick={() => void onBasketChange(changeQuantity(basket, index, +1))}>+</button>
                 </span>
                 {line.itemId === undefined ? (
                   <select className="basket-vat" aria-label={t('basket.vat')} value={line.vatRate}
@@ -97,7 +99,7 @@ export function BasketPanel({ items, basket, onBasketChange, onItem, currency, l
                 )}
                 <span className="basket-line-total">{money(lineTotalCents(line))}</span>
                 <button type="button" className="button link basket-remove" aria-label={t('basket.remove', { name: line.name })}
-                  onClick={() => onBasketChange(basket.filter((_, i) => i !== index))}>×</button>
+                  onClick={() => void onBasketChange(basket.filter((_, i) => i !== index))}>×</button>
               </li>
             ))}
           </ul>
@@ -106,7 +108,7 @@ export function BasketPanel({ items, basket, onBasketChange, onItem, currency, l
             <strong data-testid="basket-total">{money(total)}</strong>
           </p>
           <p className="basket-vat-split muted small">
-            {vatSplit(basket).filter((share) => share.vatCents !== 0).map((share) => t('basket.contains_vat', { rate: share.rate, amount: money(share.vatCents) })).join(' · ')}
+            {vatContained(basket).map((share) => t('basket.contains_vat', { rate: share.rate, amount: money(share.vatCents) })).join(' · ')}
           </p>
         </div>
       )}

@@ -1,4 +1,4 @@
-import { lineTotalCents, vatSplit, type RecordedBasketLine } from '../../../shared/basket';
+import { lineTotalCents, vatContained, type RecordedBasketLine } from '../../../shared/basket';
 import { useI18n } from '../i18n';
 import '../basket.css';
 
@@ -21,7 +21,7 @@ export function BasketSummary({ basket, currency, className, testId }: {
           <span className="basket-summary-amount">{money(lineTotalCents(line), currency)}</span>
         </li>
       ))}
-      {vatSplit(basket).filter((share) => share.vatCents !== 0).map((share) => (
+      {vatContained(basket).map((share) => (
         <li key={`vat-${share.rate}`} className="basket-summary-vat">
           {t('basket.contains_vat', { rate: share.rate, amount: money(share.vatCents, currency) })}
         </li>

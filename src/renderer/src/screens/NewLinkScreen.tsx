@@ -17,7 +17,7 @@ import { useWarmUp } from '../use-warm-up';
 import { listFormat, type PlainKey } from '../../../shared/i18n';
 import { CREATE_LINK_LIMITS } from '../schema-limits';
 import { BasketPanel } from '../components/BasketPanel';
-import { MAX_BASKET_LINES, QUICK_ITEM_KEYS, addItem, basketTotalCents, type BasketLine, type QuickItem } from '../../../shared/basket';
+import { MAX_BASKET_LINES, QUICK_ITEM_KEYS, addItem, freeLine, basketTotalCents, type BasketLine, type QuickItem } from '../../../shared/basket';
 import { amountToInput, parseAmount } from '../../../shared/money';
 import { translator } from '../../../shared/i18n';
 
@@ -149,17 +149,18 @@ export function NewLinkScreen({ draft, onDraftChange, onCreated, focusToken, onO
 
   useShortcuts({ Enter: () => void submit() });
 
-  const setBasket = (basket: BasketLine[]) => {
+  const setBasket = (basket: BasketLine[]): boolean => {
     // Past the limit the schema would refuse the whole link at Enter: say so now and keep the basket.
     if (basket.length > MAX_BASKET_LINES) {
       setErrors((current) => ({ ...current, basket: 'basket.too_many_lines' }));
-      return;
+      return false;
     }
     if (errors['basket']) setErrors(({ basket: _dropped, ...rest }) => rest);
     update((d) => {
       d.basket = basket;
       d.amountText = '';
     }, 'amountCents');
+    return true;
   };
   const freeLineName = translator(draft.language)('basket.free_line');
   /** An item into the basket; an amount typed before the first item goes in as a free line, not lost. */
@@ -173,7 +174,7 @@ export function NewLinkScreen({ draft, onDraftChange, onCreated, focusToken, onO
         amountRef.current?.focus();
         return;
       }
-      basket = [{ name: freeLineName, quantity: 1, unitPriceCents: typed.cents, vatRate: 19 }];
+      basket = [freeLine(freeLineName, typed.cents)];
     }
     setBasket(addItem(basket, item));
   };
